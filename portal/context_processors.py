@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def portal(request):
+    """Expose the portal's name and operator contacts to every template."""
+    return {"PORTAL_NAME": settings.PORTAL_NAME, "PORTAL_OPERATOR": settings.PORTAL_OPERATOR}

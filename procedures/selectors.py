@@ -1,0 +1,125 @@
+"""Reads of the catalogue. Each returns a queryset or values with a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from procedures.constants import AgencyTier, ServiceLevel
+from procedures.models import Agency, Field, Procedure
+from procedures.text import fold
+
+
+def procedure_active_list() -> QuerySet[Procedure]:
+    return Procedure.objects.filter(is_active=True).select_related("field")
+
+
+@dataclass(frozen=True)
+class CatalogueFilter:
+    query: str = ""
+    agency: Agency | None = None
+    field: Field | None = None
+    level: int | None = None
+    online_only: bool = False
+
+
+def procedure_search(*, filters: CatalogueFilter) -> QuerySet[Procedure]:
+    """Return active procedures matching `filters`, best matches first.
+
+    The query ignores diacritics and case. Every word must occur in the name or the code; a
+    procedure whose name contains the whole phrase ranks first, then one whose name starts with it,
+    then the rest; most used first within a rank.
+    """
+    procedures = procedure_active_list()
+    if filters.agency is not None:
+        receives = Procedure.receiving_agencies.through.objects.filter(
+            procedure=OuterRef("pk"), agency__path__startswith=filters.agency.path
+        )
+        procedures = procedures.filter(Exists(receives))
+    if filters.field is not None:
+        procedures = procedures.filter(field=filters.field)
+    if filters.level is not None:
+        procedures = procedures.filter(level=filters.level)
+    elif filters.online_only:
+        procedures = procedures.filter(level__gte=ServiceLevel.PARTIAL)
+
+    phrase = fold(filters.query)
+    if not phrase:
+        return procedures.order_by("-usage_count", "name")
+    for word in phrase.split():
+        procedures = procedures.filter(Q(search_name__contains=word) | Q(code__startswith=word))
+    rank = Case(
+        When(code=phrase, then=Value(0)),
+        When(search_name__startswith=phrase, then=Value(1)),
+        When(search_name__contains=phrase, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return procedures.annotate(rank=rank).order_by("rank", "-usage_count", "name")
+
+
+def field_list_with_counts() -> QuerySet[Field]:
+    """Return the fields that have active procedures, each with `procedure_count`."""
+    return (
+        Field.objects.annotate(
+            procedure_count=Count("procedures", filter=Q(procedures__is_active=True))
+        )
+        .filter(procedure_count__gt=0)
+        .order_by("order", "name")
+    )
+
+
+def procedure_most_used(*, limit: int = 8) -> QuerySet[Procedure]:
+    return procedure_active_list().order_by("-usage_count", "name")[:limit]
+
+
+def procedure_level_counts() -> dict[int, int]:
+    rows = Procedure.objects.filter(is_active=True).values_list("level").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def province_list() -> QuerySet[Agency]:
+    return Agency.objects.filter(tier=AgencyTier.PROVINCE, is_active=True).order_by("name")
+
+
+def agency_receiving_units(*, province_code: str) -> QuerySet[Agency]:
+    """Return the units of a province that receive dossiers: its own offices and its wards."""
+    return (
+        Agency.objects.filter(province__code=province_code, is_active=True)
+        .exclude(code=province_code)
+        .filter(
+            Q(tier__in=[AgencyTier.COMMUNE, AgencyTier.DISTRICT]) | Q(parent__code=province_code)
+        )
+        .order_by("tier", "name")
+    )
+
+
+def procedure_detail(*, code: str) -> Procedure | None:
+    """Return the active procedure with `code`, with everything its page shows prefetched."""
+    return (
+        Procedure.objects.filter(code=code, is_active=True)
+        .select_related("field", "resolving_agency")
+        .prefetch_related("documents", "fees", "form_fields")
+        .first()
+    )
+
+
+RECEIVING_AGENCIES_SHOWN = 12
+
+
+def procedure_receiving_summary(*, procedure: Procedure) -> dict:
+    """Return a bounded view of who receives `procedure`: a few agencies and counts per province."""
+    agencies = procedure.receiving_agencies.filter(is_active=True)
+    shown = list(
+        agencies.select_related("province").order_by("path")[: RECEIVING_AGENCIES_SHOWN + 1]
+    )
+    per_province = list(
+        agencies.values("province__code", "province__name")
+        .annotate(count=Count("pk"))
+        .order_by("province__name")
+    )
+    return {
+        "agencies": shown[:RECEIVING_AGENCIES_SHOWN],
+        "more": len(shown) > RECEIVING_AGENCIES_SHOWN,
+        "per_province": per_province,
+        "total": sum(row["count"] for row in per_province),
+    }

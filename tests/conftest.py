@@ -1,0 +1,203 @@
+"""Shared fixtures. Integration tests run when their service is configured; with
+REQUIRE_SERVICES=1 a missing service fails the run instead of skipping."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Tests serve static files from the source folders; the hashed manifest exists only after
+# `collectstatic`, which deployments (and the benchmark) run.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def skip_or_fail(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request):
+    if request.node.get_closest_marker("postgres"):
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            skip_or_fail("DATABASE_URL does not point at PostgreSQL")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        skip_or_fail("REDIS_URL is not set")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(tmp_path, settings):
+    # The test client speaks plain HTTP; deployments terminate TLS and keep the redirect on.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = tmp_path / "emails"
+
+
+@pytest.fixture(autouse=True)
+def _cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by tests and the
+    # live server around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, live_server, request, **context_options):
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", accept_downloads=True, **context_options
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("pageerror", lambda error: request.node.__dict__.setdefault("js_errors", []).append(error))
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A desktop-sized page on the live server."""
+    context, page = _new_page(browser, live_server, request, viewport={"width": 1280, "height": 900})
+    yield page
+    context.close()
+    assert not request.node.__dict__.get("js_errors"), "JavaScript errors on the page"
+
+
+@pytest.fixture
+def phone_page(browser, live_server, request):
+    """A 360 px wide touch page, like a small Android phone."""
+    context, page = _new_page(
+        browser,
+        live_server,
+        request,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield page
+    context.close()
+    assert not request.node.__dict__.get("js_errors"), "JavaScript errors on the page"
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot under test-artifacts/ as evidence of what the test saw."""
+
+    def take(page, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def catalogue(db):
+    """A small catalogue: two provinces, three wards, four procedures across levels 1–4."""
+    from procedures.constants import AgencyTier, CopyType, FeeKind, FieldType, ProcessingTimeKind
+    from tests.factories import (
+        AgencyFactory,
+        FeeRuleFactory,
+        FieldFactory,
+        FormFieldFactory,
+        ProcedureFactory,
+        RequiredDocumentFactory,
+    )
+
+    hanoi = AgencyFactory(code="000.00.00.H26", is_province=True, name="Thành phố Hà Nội")
+    long_bien = AgencyFactory(code="000.01.00.H26", parent=hanoi, name="Phường Long Biên")
+    ha_dong = AgencyFactory(code="000.02.00.H26", parent=hanoi, name="Phường Hà Đông")
+    hatinh = AgencyFactory(code="000.00.00.H30", is_province=True, name="Tỉnh Hà Tĩnh")
+    bac_hong_linh = AgencyFactory(code="000.01.00.H30", parent=hatinh, name="Phường Bắc Hồng Lĩnh")
+    AgencyFactory(
+        code="001.01.00.H26", parent=long_bien, tier=AgencyTier.DEPARTMENT, name="Bộ phận một cửa"
+    )
+    ho_tich = FieldFactory(code="ho-tich", name="Hộ tịch", order=1)
+    chung_thuc = FieldFactory(code="chung-thuc", name="Chứng thực", order=2)
+    dat_dai = FieldFactory(code="dat-dai", name="Đất đai", order=3)
+
+    khai_sinh = ProcedureFactory(
+        code="1.001193",
+        name="Đăng ký khai sinh",
+        field=ho_tich,
+        level=3,
+        processing_time_kind=ProcessingTimeKind.SAME_DAY,
+        processing_days=0,
+        usage_count=900,
+        steps="Bước 1: Nộp hồ sơ\nBước 2: Nhận kết quả",
+        legal_basis="Luật Hộ tịch số 60/2014/QH13\nNghị định số 123/2015/NĐ-CP",
+        receiving_agencies=[long_bien, ha_dong, bac_hong_linh],
+    )
+    RequiredDocumentFactory(procedure=khai_sinh, name="Tờ khai đăng ký khai sinh", order=1)
+    RequiredDocumentFactory(
+        procedure=khai_sinh, name="Giấy chứng sinh", order=2, copy_type=CopyType.ORIGINAL
+    )
+    FeeRuleFactory(procedure=khai_sinh, kind=FeeKind.FREE, amount=0, note="Đăng ký đúng hạn")
+    FormFieldFactory(
+        procedure=khai_sinh, section="Người yêu cầu", name="ho_ten", label="Họ, chữ đệm, tên",
+        required=True, order=1,
+    )
+    FormFieldFactory(
+        procedure=khai_sinh, section="Người được khai sinh", name="gioi_tinh", label="Giới tính",
+        field_type=FieldType.CHOICE, choices="Nam\nNữ", required=True, order=2,
+    )
+    FormFieldFactory(
+        procedure=khai_sinh, section="Người được khai sinh", name="ngay_sinh",
+        label="Ngày, tháng, năm sinh", field_type=FieldType.DATE, required=True, order=3,
+    )
+    khai_tu = ProcedureFactory(
+        code="1.000656", name="Đăng ký khai tử", field=ho_tich, level=2, usage_count=300,
+        receiving_agencies=[long_bien],
+    )
+    FormFieldFactory(procedure=khai_tu, name="ho_ten_nguoi_chet", label="Họ tên người chết")
+    chung_thuc_ban_sao = ProcedureFactory(
+        code="2.000815", name="Chứng thực bản sao từ bản chính giấy tờ, văn bản", field=chung_thuc,
+        level=4, usage_count=1200, receiving_agencies=[ha_dong, bac_hong_linh],
+    )
+    FeeRuleFactory(
+        procedure=chung_thuc_ban_sao, kind=FeeKind.PER_PAGE, amount=2000, pages_at_amount=2,
+        amount_after=1000, cap=200000,
+    )
+    ProcedureFactory(
+        code="1.004227", name="Đăng ký đất đai lần đầu", field=dat_dai, level=1, usage_count=50,
+        receiving_agencies=[bac_hong_linh],
+    )
+    return {
+        "hanoi": hanoi, "long_bien": long_bien, "ha_dong": ha_dong, "hatinh": hatinh,
+        "bac_hong_linh": bac_hong_linh, "khai_sinh": khai_sinh, "khai_tu": khai_tu,
+        "chung_thuc": chung_thuc_ban_sao, "ho_tich": ho_tich,
+    }
