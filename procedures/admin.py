@@ -56,15 +56,38 @@ class ProcedureAdmin(admin.ModelAdmin):
     inlines = [RequiredDocumentInline, FeeRuleInline, FormFieldInline]
     readonly_fields = ["usage_count", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "field", "level", "is_active", "version", "effective_from"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "field",
+                    "level",
+                    "is_active",
+                    "version",
+                    "effective_from",
+                ]
+            },
+        ),
         (
             _("Cơ quan"),
             {"fields": ["receiving_agencies", "resolving_agency", "resolving_authority"]},
         ),
-        (_("Nội dung"), {"fields": ["applicants", "conditions", "steps", "result", "delivery_options"]}),
+        (
+            _("Nội dung"),
+            {"fields": ["applicants", "conditions", "steps", "result", "delivery_options"]},
+        ),
         (
             _("Thời hạn giải quyết"),
-            {"fields": ["processing_time_kind", "processing_days", "same_day_cutoff", "processing_note"]},
+            {
+                "fields": [
+                    "processing_time_kind",
+                    "processing_days",
+                    "same_day_cutoff",
+                    "processing_note",
+                ]
+            },
         ),
         (_("Phí, lệ phí và căn cứ pháp lý"), {"fields": ["fee_note", "legal_basis"]}),
         (_("Thống kê"), {"fields": ["usage_count", "updated_at"]}),

@@ -81,7 +81,9 @@ def load_procedures(data: dict) -> dict[str, int]:
             "name": row["name"],
             "field": fields[row["field"]],
             "level": row["level"],
-            "resolving_agency": agencies[row["resolving_agency"]] if row.get("resolving_agency") else None,
+            "resolving_agency": agencies[row["resolving_agency"]]
+            if row.get("resolving_agency")
+            else None,
             "resolving_authority": row.get("resolving_authority", ""),
             "applicants": row.get("applicants", ""),
             "conditions": row.get("conditions", ""),
@@ -172,7 +174,11 @@ def load_procedures(data: dict) -> dict[str, int]:
             changed += 1
             # Any change to a procedure or its parts is a new version of its published data.
             Procedure.objects.filter(pk=procedure.pk).update(updated_at=timezone.now())
-    return {"procedures": len(data["procedures"]), "procedures_created": created, "changed": changed}
+    return {
+        "procedures": len(data["procedures"]),
+        "procedures_created": created,
+        "changed": changed,
+    }
 
 
 def load_demo_catalogue(directory: Path) -> dict[str, int]:

@@ -15,7 +15,10 @@ class CatalogueFilterForm(forms.Form):
         required=False,
         max_length=200,
         widget=forms.TextInput(
-            attrs={"placeholder": _("Tên hoặc mã thủ tục, ví dụ: đăng ký khai sinh"), "type": "search"}
+            attrs={
+                "placeholder": _("Tên hoặc mã thủ tục, ví dụ: đăng ký khai sinh"),
+                "type": "search",
+            }
         ),
     )
     tinh = forms.ModelChoiceField(
@@ -46,9 +49,7 @@ class CatalogueFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    truc_tuyen = forms.BooleanField(
-        label=_("Chỉ dịch vụ nộp trực tuyến được"), required=False
-    )
+    truc_tuyen = forms.BooleanField(label=_("Chỉ dịch vụ nộp trực tuyến được"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,9 +65,11 @@ class CatalogueFilterForm(forms.Form):
 
     def to_filter(self) -> CatalogueFilter:
         """Return the filter for the valid part of the input; invalid filters are dropped."""
-        data = self.cleaned_data if self.is_valid() else {
-            name: value for name, value in getattr(self, "cleaned_data", {}).items()
-        }
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {name: value for name, value in getattr(self, "cleaned_data", {}).items()}
+        )
         return CatalogueFilter(
             query=data.get("q") or "",
             agency=data.get("co_quan") or data.get("tinh"),

@@ -145,18 +145,21 @@ class Procedure(models.Model):
     same_day_cutoff = models.TimeField(
         _("giờ tiếp nhận cuối trong ngày"),
         default=datetime.time(15, 0),
-        help_text=_("Hồ sơ thủ tục trong ngày nhận sau giờ này được trả vào ngày làm việc tiếp theo."),
+        help_text=_(
+            "Hồ sơ thủ tục trong ngày nhận sau giờ này được trả vào ngày làm việc tiếp theo."
+        ),
     )
     processing_note = models.CharField(_("ghi chú thời hạn"), max_length=500, blank=True)
     fee_note = models.TextField(_("ghi chú phí, lệ phí"), blank=True)
-    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True, help_text=_("Mỗi văn bản một dòng."))
+    legal_basis = models.TextField(
+        _("căn cứ pháp lý"), blank=True, help_text=_("Mỗi văn bản một dòng.")
+    )
     result = models.TextField(_("kết quả thực hiện"), blank=True)
     delivery_options = models.JSONField(
         _("cách nhận kết quả"),
         default=list,
         blank=True,
-        help_text=_("Các giá trị: %(values)s.")
-        % {"values": ", ".join(ResultDelivery.values)},
+        help_text=_("Các giá trị: %(values)s.") % {"values": ", ".join(ResultDelivery.values)},
     )
     usage_count = models.PositiveIntegerField(_("số hồ sơ đã nộp"), default=0, db_index=True)
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
@@ -228,7 +231,9 @@ class FeeRule(models.Model):
         blank=True,
         help_text=_("Theo trang: các trang sau số này tính theo mức thu tiếp theo."),
     )
-    amount_after = models.PositiveIntegerField(_("mức thu các trang tiếp theo"), null=True, blank=True)
+    amount_after = models.PositiveIntegerField(
+        _("mức thu các trang tiếp theo"), null=True, blank=True
+    )
     cap = models.PositiveIntegerField(_("mức thu tối đa mỗi bản"), null=True, blank=True)
     online_amount = models.PositiveIntegerField(
         _("mức thu khi nộp trực tuyến"), null=True, blank=True
@@ -259,7 +264,9 @@ class FeeRule(models.Model):
             return unit * copies
         first = pages if self.pages_at_amount is None else min(pages, self.pages_at_amount)
         rest = pages - first
-        per_copy = first * unit + rest * (self.amount_after if self.amount_after is not None else unit)
+        per_copy = first * unit + rest * (
+            self.amount_after if self.amount_after is not None else unit
+        )
         if self.cap is not None:
             per_copy = min(per_copy, self.cap)
         return per_copy * copies

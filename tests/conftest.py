@@ -15,6 +15,9 @@ settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests speak plain HTTP; deployments terminate TLS and keep the redirect on. Set before the live
+# server builds its middleware, which reads it once.
+settings.SECURE_SSL_REDIRECT = False
 
 
 def skip_or_fail(reason: str):
@@ -25,17 +28,15 @@ def skip_or_fail(reason: str):
 
 @pytest.fixture(autouse=True)
 def _service_markers(request):
-    if request.node.get_closest_marker("postgres"):
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-            skip_or_fail("DATABASE_URL does not point at PostgreSQL")
+    postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if request.node.get_closest_marker("postgres") and not postgres:
+        skip_or_fail("DATABASE_URL does not point at PostgreSQL")
     if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
         skip_or_fail("REDIS_URL is not set")
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(tmp_path, settings):
-    # The test client speaks plain HTTP; deployments terminate TLS and keep the redirect on.
-    settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "emails"
 
@@ -82,14 +83,18 @@ def _new_page(browser, live_server, request, **context_options):
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.on("pageerror", lambda error: request.node.__dict__.setdefault("js_errors", []).append(error))
+    page.on(
+        "pageerror", lambda error: request.node.__dict__.setdefault("js_errors", []).append(error)
+    )
     return context, page
 
 
 @pytest.fixture
 def page(browser, live_server, request):
     """A desktop-sized page on the live server."""
-    context, page = _new_page(browser, live_server, request, viewport={"width": 1280, "height": 900})
+    context, page = _new_page(
+        browser, live_server, request, viewport={"width": 1280, "height": 900}
+    )
     yield page
     context.close()
     assert not request.node.__dict__.get("js_errors"), "JavaScript errors on the page"
@@ -168,36 +173,73 @@ def catalogue(db):
     )
     FeeRuleFactory(procedure=khai_sinh, kind=FeeKind.FREE, amount=0, note="Đăng ký đúng hạn")
     FormFieldFactory(
-        procedure=khai_sinh, section="Người yêu cầu", name="ho_ten", label="Họ, chữ đệm, tên",
-        required=True, order=1,
+        procedure=khai_sinh,
+        section="Người yêu cầu",
+        name="ho_ten",
+        label="Họ, chữ đệm, tên",
+        required=True,
+        order=1,
     )
     FormFieldFactory(
-        procedure=khai_sinh, section="Người được khai sinh", name="gioi_tinh", label="Giới tính",
-        field_type=FieldType.CHOICE, choices="Nam\nNữ", required=True, order=2,
+        procedure=khai_sinh,
+        section="Người được khai sinh",
+        name="gioi_tinh",
+        label="Giới tính",
+        field_type=FieldType.CHOICE,
+        choices="Nam\nNữ",
+        required=True,
+        order=2,
     )
     FormFieldFactory(
-        procedure=khai_sinh, section="Người được khai sinh", name="ngay_sinh",
-        label="Ngày, tháng, năm sinh", field_type=FieldType.DATE, required=True, order=3,
+        procedure=khai_sinh,
+        section="Người được khai sinh",
+        name="ngay_sinh",
+        label="Ngày, tháng, năm sinh",
+        field_type=FieldType.DATE,
+        required=True,
+        order=3,
     )
     khai_tu = ProcedureFactory(
-        code="1.000656", name="Đăng ký khai tử", field=ho_tich, level=2, usage_count=300,
+        code="1.000656",
+        name="Đăng ký khai tử",
+        field=ho_tich,
+        level=2,
+        usage_count=300,
         receiving_agencies=[long_bien],
     )
     FormFieldFactory(procedure=khai_tu, name="ho_ten_nguoi_chet", label="Họ tên người chết")
     chung_thuc_ban_sao = ProcedureFactory(
-        code="2.000815", name="Chứng thực bản sao từ bản chính giấy tờ, văn bản", field=chung_thuc,
-        level=4, usage_count=1200, receiving_agencies=[ha_dong, bac_hong_linh],
+        code="2.000815",
+        name="Chứng thực bản sao từ bản chính giấy tờ, văn bản",
+        field=chung_thuc,
+        level=4,
+        usage_count=1200,
+        receiving_agencies=[ha_dong, bac_hong_linh],
     )
     FeeRuleFactory(
-        procedure=chung_thuc_ban_sao, kind=FeeKind.PER_PAGE, amount=2000, pages_at_amount=2,
-        amount_after=1000, cap=200000,
+        procedure=chung_thuc_ban_sao,
+        kind=FeeKind.PER_PAGE,
+        amount=2000,
+        pages_at_amount=2,
+        amount_after=1000,
+        cap=200000,
     )
     ProcedureFactory(
-        code="1.004227", name="Đăng ký đất đai lần đầu", field=dat_dai, level=1, usage_count=50,
+        code="1.004227",
+        name="Đăng ký đất đai lần đầu",
+        field=dat_dai,
+        level=1,
+        usage_count=50,
         receiving_agencies=[bac_hong_linh],
     )
     return {
-        "hanoi": hanoi, "long_bien": long_bien, "ha_dong": ha_dong, "hatinh": hatinh,
-        "bac_hong_linh": bac_hong_linh, "khai_sinh": khai_sinh, "khai_tu": khai_tu,
-        "chung_thuc": chung_thuc_ban_sao, "ho_tich": ho_tich,
+        "hanoi": hanoi,
+        "long_bien": long_bien,
+        "ha_dong": ha_dong,
+        "hatinh": hatinh,
+        "bac_hong_linh": bac_hong_linh,
+        "khai_sinh": khai_sinh,
+        "khai_tu": khai_tu,
+        "chung_thuc": chung_thuc_ban_sao,
+        "ho_tich": ho_tich,
     }

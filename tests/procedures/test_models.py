@@ -60,7 +60,9 @@ def test_procedure_level_outside_1_to_4_is_refused_by_the_database():
 )
 def test_per_page_fee_with_tiers_and_cap(pages, copies, expected):
     # Chứng thực bản sao: 2.000 đ/trang cho 2 trang đầu, 1.000 đ/trang sau, tối đa 200.000 đ/bản.
-    fee = FeeRule(kind=FeeKind.PER_PAGE, amount=2000, pages_at_amount=2, amount_after=1000, cap=200000)
+    fee = FeeRule(
+        kind=FeeKind.PER_PAGE, amount=2000, pages_at_amount=2, amount_after=1000, cap=200000
+    )
     assert fee.compute(pages=pages, copies=copies) == expected
 
 

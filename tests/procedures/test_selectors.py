@@ -12,9 +12,9 @@ def codes(queryset):
 def test_search_ignores_diacritics_and_case(catalogue):
     found = selectors.procedure_search(filters=CatalogueFilter(query="dang ky khai sinh"))
     assert codes(found) == ["1.001193"]
-    assert codes(selectors.procedure_search(filters=CatalogueFilter(query="ĐĂNG KÝ KHAI SINH"))) == [
-        "1.001193"
-    ]
+    assert codes(
+        selectors.procedure_search(filters=CatalogueFilter(query="ĐĂNG KÝ KHAI SINH"))
+    ) == ["1.001193"]
 
 
 def test_search_d_matches_d_stroke(catalogue):
@@ -43,7 +43,9 @@ def test_search_ranks_name_phrase_before_scattered_words(catalogue):
 
 
 def test_search_ranks_prefix_matches_first(catalogue):
-    ProcedureFactory(name="Thay đổi thông tin đăng ký khai tử", field=catalogue["ho_tich"], usage_count=9999)
+    ProcedureFactory(
+        name="Thay đổi thông tin đăng ký khai tử", field=catalogue["ho_tich"], usage_count=9999
+    )
     found = codes(selectors.procedure_search(filters=CatalogueFilter(query="dang ky khai tu")))
     assert found[0] == "1.000656"
 

@@ -9,7 +9,7 @@ from tests.factories import ProcedureFactory, RequiredDocumentFactory
 
 
 def grow(catalogue, n=25):
-    """Add `n` procedures received everywhere, to show a page's query count does not depend on it."""
+    """Add `n` procedures received everywhere: a page's query count must not depend on them."""
     agencies = [catalogue["long_bien"], catalogue["ha_dong"], catalogue["bac_hong_linh"]]
     for _ in range(n):
         ProcedureFactory(field=catalogue["ho_tich"], receiving_agencies=agencies)
@@ -169,14 +169,14 @@ def test_level_1_has_no_blank_form(client, catalogue):
 def test_uploaded_template_is_downloadable(client, catalogue):
     document = RequiredDocumentFactory(procedure=catalogue["khai_tu"], name="Tờ khai khai tử")
     document.template.save("to-khai.docx", ContentFile(b"PK\x03\x04docx"))
-    response = client.get(
-        reverse("procedures:document_template", args=["1.000656", document.pk])
-    )
+    response = client.get(reverse("procedures:document_template", args=["1.000656", document.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"PK\x03\x04docx"
     assert "to-khai-khai-tu.docx" in response["Content-Disposition"]
     # The same document under another procedure's code is not found.
     assert (
-        client.get(reverse("procedures:document_template", args=["1.001193", document.pk])).status_code
+        client.get(
+            reverse("procedures:document_template", args=["1.001193", document.pk])
+        ).status_code
         == 404
     )

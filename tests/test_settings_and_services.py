@@ -1,0 +1,101 @@
+"""The settings module, the deployment checklist, and the real services CI provides."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app as celery_app
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DEBUG": "0",
+            "SECRET_KEY": "k3y-" + "x9Q!vZ2#" * 8,
+            "ALLOWED_HOSTS": "dichvucong.example.gov.vn",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_development_defaults():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={"DEBUG": "1"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr + result.stdout
+
+
+def test_environment_switches_database_and_broker():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.EMAIL_BACKEND)"
+    )
+    embedded = run_manage("shell", "-v", "0", "-c", code, env={})
+    assert embedded.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "memory://",
+        "True",
+        "django.core.mail.backends.filebased.EmailBackend",
+    ]
+    real = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        env={
+            "DATABASE_URL": "postgres://u@db:5432/portal",
+            "REDIS_URL": "redis://redis:6379/0",
+            "EMAIL_HOST": "mailpit",
+        },
+    )
+    assert real.stdout.split() == [
+        "django.db.backends.postgresql",
+        "redis://redis:6379/0",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]
+
+
+def test_defaults_are_vietnamese():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_database_is_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL")
+
+
+@pytest.mark.redis
+def test_cache_and_broker_use_redis():
+    from django.core.cache import cache
+
+    cache.set("ci-probe", "đã kết nối", 10)
+    assert cache.get("ci-probe") == "đã kết nối"
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1)
+        assert conn.transport_cls == "redis"
