@@ -195,6 +195,21 @@ PORTAL_OPERATOR = {
         default="Sáng 7:00–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu",
     ),
 }
+# Office sessions and extra days off for deadline arithmetic (dossiers/deadlines.py). Public
+# holidays come from the `holidays` package; EXTRA_HOLIDAYS adds a province's own (ISO dates).
+WORK_SESSIONS = [
+    tuple(session.split("-"))
+    for session in env.list("WORK_SESSIONS", default=["07:00-11:30", "13:30-17:00"])
+]
+EXTRA_HOLIDAYS = env.list("EXTRA_HOLIDAYS", default=[])
+
+# Intake wizard.
+DRAFT_TTL_HOURS = env.int("DRAFT_TTL_HOURS", default=72)
+UPLOAD_MAX_FILE_MB = env.int("UPLOAD_MAX_FILE_MB", default=10)
+UPLOAD_MAX_DOSSIER_MB = env.int("UPLOAD_MAX_DOSSIER_MB", default=50)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=20)
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include("procedures.urls")),
+    path("", include("dossiers.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

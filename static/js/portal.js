@@ -10,3 +10,35 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Type to narrow a long <select> of agencies ("long bien" finds "Phường Long Biên").
+  const fold = (text) =>
+    text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  document.querySelectorAll("[data-filter-select]").forEach((input) => {
+    const select = document.getElementById(input.dataset.filterSelect);
+    if (!select) return;
+    input.addEventListener("input", () => {
+      const words = fold(input.value).split(/\s+/).filter(Boolean);
+      let firstMatch = null;
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const text = fold(option.textContent);
+        const match = words.every((word) => text.includes(word));
+        option.hidden = !match;
+        if (match && !firstMatch) firstMatch = option;
+      }
+      if (firstMatch && (select.selectedOptions[0]?.hidden || !select.value)) {
+        select.value = firstMatch.value;
+      }
+    });
+  });
+
+  // A second click on "Gửi thông tin" while the first is on its way does nothing. (The server
+  // also refuses to create a second dossier from the same draft.)
+  document.querySelectorAll("button[data-once]").forEach((button) => {
+    button.form.addEventListener("submit", () => {
+      setTimeout(() => { button.disabled = true; }, 0);
+    });
+  });
+});

@@ -1,0 +1,653 @@
+"""Shared parts of the benchmarks in bench/.
+
+A benchmark here: prepares a PostgreSQL database of its own, serves the portal with gunicorn
+exactly as docker-compose's `web` service does (`gunicorn -c portal/gunicorn.conf.py portal.wsgi`
+after `collectstatic`), drives it with `wrk --latency` on loopback, compares each page with the
+bare view `/healthz` served by the same server, and writes JSON to bench/results/ plus a markdown
+table for docs/benchmarks.md.
+
+Only the standard library, the project's own dependencies (Django, psycopg2, redis) and Debian's
+`wrk` are used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
+LOOPBACK = "127.0.0.1"
+LOCAL_HOSTS = {"", "127.0.0.1", "localhost", "::1"}
+WRK = "/usr/bin/wrk"
+# Every page must answer at least this fraction of the bare view's requests per second.
+DEFAULT_TARGET_RATIO = 0.5
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not run (service down, page not 200, server did not start…)."""
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM and SIGHUP into KeyboardInterrupt so that `finally` blocks stop the server."""
+
+    def _interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+
+
+# --- Database --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseUrl:
+    url: str
+    host: str
+    port: int
+    user: str
+    password: str
+    name: str
+
+    @classmethod
+    def parse(cls, url: str) -> DatabaseUrl:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+            raise BenchError(f"{url!r} is not a PostgreSQL URL (postgres://user@host:port/name)")
+        name = urllib.parse.unquote(parts.path.lstrip("/"))
+        if not name:
+            raise BenchError(f"{url!r} names no database")
+        return cls(
+            url=url,
+            host=parts.hostname or "",
+            port=parts.port or 5432,
+            user=urllib.parse.unquote(parts.username or "postgres"),
+            password=urllib.parse.unquote(parts.password or ""),
+            name=name,
+        )
+
+    def connect(self, dbname: str | None = None):
+        import psycopg2
+
+        kwargs = {"dbname": dbname or self.name, "user": self.user, "port": self.port}
+        if self.host:
+            kwargs["host"] = self.host
+        if self.password:
+            kwargs["password"] = self.password
+        return psycopg2.connect(connect_timeout=10, **kwargs)
+
+
+def bench_database_url() -> DatabaseUrl:
+    """Return the benchmark database from BENCH_DATABASE_URL, refusing anything risky to drop."""
+    db = DatabaseUrl.parse(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    if db.host not in LOCAL_HOSTS:
+        raise BenchError(f"the benchmark database must be on loopback, not {db.host!r}")
+    if "bench" not in db.name:
+        # The database is dropped and created again: never point this at a real one by mistake.
+        raise BenchError(f"the benchmark database's name must contain 'bench', not {db.name!r}")
+    return db
+
+
+def database_exists(db: DatabaseUrl) -> bool:
+    conn = db.connect("postgres")
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db.name])
+            return cursor.fetchone() is not None
+    finally:
+        conn.close()
+
+
+def recreate_database(db: DatabaseUrl, *, keep: bool = False) -> bool:
+    """Drop and create `db` (or with `keep`, create it only if missing). Return True if created."""
+    from psycopg2 import sql
+
+    conn = db.connect("postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db.name])
+            exists = cursor.fetchone() is not None
+            if exists and keep:
+                return False
+            if exists:
+                cursor.execute(
+                    sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(db.name))
+                )
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db.name)))
+            return True
+    finally:
+        conn.close()
+
+
+def postgres_version(db: DatabaseUrl) -> str:
+    conn = db.connect("postgres")
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return cursor.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def redis_version(url: str) -> str:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        return client.info("server")["redis_version"]
+    finally:
+        client.close()
+
+
+# --- The portal's environment and commands -------------------------------------------------
+
+
+def portal_env(
+    *, database_url: str, static_root: Path, redis_url: str = DEFAULT_REDIS_URL, **extra: str
+) -> dict[str, str]:
+    """Return the environment of docker-compose's web service, pointed at the bench services.
+
+    GUNICORN_ACCESSLOG is empty: one log line per request would dominate the cost of small pages.
+    WEB_CONCURRENCY is removed unless given in `extra`, so gunicorn.conf.py's default applies.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "bench",
+            "ALLOWED_HOSTS": LOOPBACK,
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "GUNICORN_ACCESSLOG": "",
+            "STATIC_ROOT": str(static_root),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def venv_bin(name: str) -> str:
+    """Return the path of a console script of the running interpreter's environment."""
+    candidate = Path(sys.prefix) / "bin" / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise BenchError(f"{name} is not installed in {sys.prefix}")
+    return found
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 600) -> str:
+    """Run `python manage.py ARGS` like the container does; return its output, raise on error."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BenchError(
+            f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
+    log(f"manage.py {' '.join(args)}: {time.monotonic() - started:.1f} s")
+    return result.stdout
+
+
+BENCH_STATIC_STORAGE = "bench.storage.SourceMapTolerantStorage"
+
+
+def collectstatic(env: dict[str, str]) -> dict:
+    """Run `collectstatic --noinput` as the container does; return what happened.
+
+    If the project's storage fails (a missing source map, say: docker-compose's web service would
+    not start either), collect again with bench/storage.py's tolerant storage so the benchmark can
+    go on, and report the failure in the result.
+    """
+    try:
+        manage("collectstatic", "--noinput", env=env)
+        return {"storage": "project", "error": None}
+    except BenchError as error:
+        message = str(error)
+        if "MissingFileError" not in message:
+            raise
+    reason = next(
+        (line for line in message.splitlines() if "could not be found" in line), message[-500:]
+    )
+    log(f"WARNING collectstatic fails with the project's storage: {reason}")
+    log(f"WARNING collecting with {BENCH_STATIC_STORAGE} instead (serving is unchanged)")
+    manage("collectstatic", "--noinput", env={**env, "STATICFILES_STORAGE": BENCH_STATIC_STORAGE})
+    return {"storage": BENCH_STATIC_STORAGE, "error": reason.strip()}
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Configure Django in this process with `env` (for seeding through the ORM)."""
+    os.environ.update(env)
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+# --- Gunicorn ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, *, timeout: float = 10) -> tuple[int, bytes]:
+    """GET `url` without following redirects; return (status, body)."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class GunicornServer:
+    """`gunicorn -c portal/gunicorn.conf.py portal.wsgi` on a free loopback port.
+
+    Use as a context manager: the server is always stopped on exit (SIGTERM, then SIGKILL of its
+    process group after `stop_timeout` seconds).
+    """
+
+    def __init__(self, env: dict[str, str], *, log_path: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.bind = f"{LOOPBACK}:{self.port}"
+        self.env = {**env, "GUNICORN_BIND": self.bind}
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+        self.command = [venv_bin("gunicorn"), "-c", "portal/gunicorn.conf.py", "portal.wsgi"]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.bind}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def start(self, *, ready_path: str = "/healthz", timeout: float = 60) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log_file:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=BASE_DIR,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so that stop() reaches workers
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                code = self.process.returncode
+                raise BenchError(f"gunicorn exited with {code}:\n{self.log_tail()}")
+            try:
+                status, _ = http_get(self.url(ready_path), timeout=2)
+                if status == 200 and len(self.worker_pids()) >= self.expected_workers():
+                    log(f"gunicorn ready on {self.bind} with {len(self.worker_pids())} workers")
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise BenchError(f"gunicorn not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def expected_workers(self) -> int:
+        """The worker count gunicorn.conf.py computes for this environment."""
+        concurrency = self.env.get("WEB_CONCURRENCY")
+        return int(concurrency) if concurrency else os.cpu_count() * 2 + 1
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def stop(self, *, stop_timeout: float = 15) -> None:
+        if self.process is None:
+            return
+        pgid = self.process.pid
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=stop_timeout)
+            except subprocess.TimeoutExpired:
+                log("gunicorn did not stop in time: SIGKILL")
+        # Whatever is left of its own process group (a worker that outlived its master).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.process = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def __enter__(self) -> GunicornServer:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# --- wrk -----------------------------------------------------------------------------------
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _duration_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise ValueError(f"unknown wrk duration {text!r}")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]
+
+
+@dataclasses.dataclass
+class WrkResult:
+    requests_per_sec: float
+    p50_ms: float
+    p75_ms: float
+    p90_ms: float
+    p99_ms: float
+    requests: int
+    duration_s: float
+    non_2xx_3xx: int
+    socket_errors: dict[str, int]
+    command: list[str]
+    output: str
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx_3xx + sum(self.socket_errors.values())
+
+
+def parse_wrk(output: str, command: list[str] | None = None) -> WrkResult:
+    """Parse the output of `wrk --latency`."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    total = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h),", output, re.M)
+    percentiles = {
+        int(p): _duration_ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.M)
+    }
+    if not rps or not total or set(percentiles) != {50, 75, 90, 99}:
+        raise BenchError(f"cannot parse wrk output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return WrkResult(
+        requests_per_sec=float(rps.group(1)),
+        p50_ms=percentiles[50],
+        p75_ms=percentiles[75],
+        p90_ms=percentiles[90],
+        p99_ms=percentiles[99],
+        requests=int(total.group(1)),
+        duration_s=_duration_ms(total.group(2) + total.group(3)) / 1000,
+        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=dict(
+            zip(
+                ("connect", "read", "write", "timeout"),
+                map(int, socket_errors.groups()) if socket_errors else (0, 0, 0, 0),
+                strict=True,
+            )
+        ),
+        command=command or [],
+        output=output,
+    )
+
+
+def run_wrk(
+    url: str, *, duration: float, connections: int, threads: int = 2, timeout: str = "10s"
+) -> WrkResult:
+    """Run `wrk --latency` against a loopback `url`; bounded by duration + 60 s."""
+    host = urllib.parse.urlsplit(url).hostname
+    if host != LOOPBACK:
+        raise BenchError(f"load is generated on loopback only, not against {host!r}")
+    if not Path(WRK).exists():
+        raise BenchError(f"{WRK} is missing: apt-get install wrk")
+    threads = max(1, min(threads, connections))
+    command = [
+        WRK,
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={max(1, round(duration))}s",
+        f"--timeout={timeout}",
+        "--latency",
+        url,
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    if result.returncode != 0:
+        raise BenchError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return parse_wrk(result.stdout, command)
+
+
+# --- Pages, results and reports ------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Page:
+    """A page to measure. `baseline` marks the bare view the others are compared with."""
+
+    name: str
+    path: str
+    baseline: bool = False
+    note: str = ""
+
+
+@dataclasses.dataclass
+class Measurement:
+    page: Page
+    status: int
+    bytes: int
+    wrk: WrkResult
+
+
+def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
+    status, body = http_get(server.url(page.path))
+    if status != 200:
+        raise BenchError(
+            f"{page.name} {page.path} answered {status}, not 200:\n"
+            f"{body[:500].decode(errors='replace')}\n{server.log_tail()}"
+        )
+    return status, len(body)
+
+
+def measure_pages(
+    server: GunicornServer,
+    pages: list[Page],
+    *,
+    duration: float,
+    connections: int,
+    threads: int = 2,
+    warmup: float = 2,
+) -> list[Measurement]:
+    """Check each page answers 200, warm it up with a short wrk run, then measure it."""
+    measurements = []
+    for page in pages:
+        status, size = check_page(server, page)
+        url = server.url(page.path)
+        if warmup > 0:
+            run_wrk(url, duration=warmup, connections=connections, threads=threads)
+        result = run_wrk(url, duration=duration, connections=connections, threads=threads)
+        if result.errors:
+            raise BenchError(
+                f"{page.name}: {result.non_2xx_3xx} non-2xx/3xx responses, socket errors "
+                f"{result.socket_errors}:\n{server.log_tail()}"
+            )
+        log(
+            f"{page.name:<22} {result.requests_per_sec:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
+            f"p99 {result.p99_ms:7.2f} ms  ({size} bytes)"
+        )
+        measurements.append(Measurement(page=page, status=status, bytes=size, wrk=result))
+    return measurements
+
+
+def baseline_rps(measurements: list[Measurement]) -> float:
+    """The bare view's rate: the mean of its runs (one before the pages, one after, say)."""
+    rates = [m.wrk.requests_per_sec for m in measurements if m.page.baseline]
+    if not rates:
+        raise BenchError("no baseline page was measured")
+    return sum(rates) / len(rates)
+
+
+def rows(measurements: list[Measurement], *, target_ratio: float) -> list[dict]:
+    """One dict per measurement with its ratio to the bare view and whether it meets the target."""
+    base = baseline_rps(measurements)
+    out = []
+    for m in measurements:
+        ratio = m.wrk.requests_per_sec / base
+        out.append(
+            {
+                "page": m.page.name,
+                "path": m.page.path,
+                "note": m.page.note,
+                "baseline": m.page.baseline,
+                "status": m.status,
+                "bytes": m.bytes,
+                "requests_per_sec": round(m.wrk.requests_per_sec, 1),
+                "p50_ms": round(m.wrk.p50_ms, 2),
+                "p75_ms": round(m.wrk.p75_ms, 2),
+                "p90_ms": round(m.wrk.p90_ms, 2),
+                "p99_ms": round(m.wrk.p99_ms, 2),
+                "requests": m.wrk.requests,
+                "duration_s": m.wrk.duration_s,
+                "ratio_to_bare": round(ratio, 3),
+                "target_met": None if m.page.baseline else ratio >= target_ratio,
+                "wrk_command": m.wrk.command,
+                "wrk_output": m.wrk.output,
+            }
+        )
+    return out
+
+
+def markdown_table(result_rows: list[dict], *, target_ratio: float) -> str:
+    lines = [
+        "| page | URL | req/s | p50 ms | p99 ms | ratio to bare view | "
+        f"target (≥ {target_ratio:.0%}) met |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in result_rows:
+        met = "—" if row["target_met"] is None else ("yes" if row["target_met"] else "**no**")
+        lines.append(
+            f"| {row['page']} | `{row['path']}` | {row['requests_per_sec']:.0f} | "
+            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio_to_bare']:.2f} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def _run_text(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (result.stdout or result.stderr).strip()
+
+
+def machine_info(*, db: DatabaseUrl | None = None, redis_url: str | None = None) -> dict:
+    cpu_model = ""
+    with contextlib.suppress(OSError):
+        match = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu_model = match.group(1).strip() if match else ""
+    info = {
+        "nproc": _run_text(["nproc"]),
+        "cpu_model": cpu_model,
+        "free_h": _run_text(["free", "-h"]),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "wrk": _run_text([WRK, "-v"]).splitlines()[0] if Path(WRK).exists() else "",
+    }
+    for package in ("django", "gunicorn", "psycopg2-binary"):
+        with contextlib.suppress(Exception):
+            from importlib.metadata import version
+
+            info[package] = version(package)
+    if db is not None:
+        with contextlib.suppress(Exception):
+            info["postgresql"] = postgres_version(db)
+    if redis_url:
+        with contextlib.suppress(Exception):
+            info["redis"] = redis_version(redis_url)
+    return info
+
+
+def timestamp() -> str:
+    return datetime.datetime.now().strftime("%Y%m%dT%H%M%S")
+
+
+def write_results(name: str, payload: dict, *, stamp: str | None = None) -> Path:
+    """Write `payload` as bench/results/NAME-TIMESTAMP.json and return its path."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}-{stamp or timestamp()}.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    return path
+
+
+def command_line() -> str:
+    """The command that ran this benchmark, relative to the repository root."""
+    script = Path(sys.argv[0]).resolve()
+    with contextlib.suppress(ValueError):
+        script = script.relative_to(BASE_DIR)
+    python = Path(sys.executable)
+    with contextlib.suppress(ValueError):
+        python = python.relative_to(BASE_DIR)
+    return " ".join([str(python), str(script), *sys.argv[1:]])

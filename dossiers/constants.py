@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierStatus(models.IntegerChoices):
+    """The national status codes used in sync with the national portal (domain.md §4)."""
+
+    NEW = 1, _("Mới đăng ký")
+    ACCEPTED = 2, _("Được tiếp nhận")
+    REFUSED = 3, _("Không được tiếp nhận")
+    PROCESSING = 4, _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = 5, _("Yêu cầu bổ sung giấy tờ")
+    FEE_REQUESTED = 6, _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = 7, _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    RESOLVED = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+class Channel(models.IntegerChoices):
+    """How the dossier reached the agency (KenhThucHien)."""
+
+    IN_PERSON = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POST = 3, _("Bưu chính")
+
+
+class EventAction(models.TextChoices):
+    SUBMIT = "submit", _("Nộp hồ sơ trực tuyến")
+
+
+class WizardStep(models.TextChoices):
+    AGENCY = "co-quan", _("Nơi nộp")
+    DECLARATION = "to-khai", _("Tờ khai")
+    ATTACHMENTS = "giay-to", _("Giấy tờ đính kèm")
+    CONTACT = "lien-he", _("Thông tin liên hệ")
+    REVIEW = "xem-lai", _("Xem lại và gửi")

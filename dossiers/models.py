@@ -1,0 +1,173 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.constants import Channel, DossierStatus, EventAction
+from procedures.constants import ResultDelivery
+from procedures.models import Agency, Procedure, RequiredDocument
+
+
+def upload_path(instance, filename):
+    """Store every upload under a generated name; the citizen's file name is kept in the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"uploads/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"
+
+
+class Draft(models.Model):
+    """A dossier being written in the intake wizard, kept server-side for one browser session."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session_key = models.CharField(max_length=64, db_index=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, null=True, related_name="+")
+    declaration = models.JSONField(default=dict, blank=True)
+    contact = models.JSONField(default=dict, blank=True)
+    dossier = models.OneToOneField(
+        "Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="draft"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ nháp")
+        verbose_name_plural = _("hồ sơ nháp")
+
+    def __str__(self):
+        return f"{self.procedure.code} · {self.token}"
+
+
+class DraftFile(models.Model):
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    document = models.ForeignKey(RequiredDocument, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=upload_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Dossier(models.Model):
+    """A dossier (hồ sơ) submitted to an agency."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=30, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    status = models.PositiveSmallIntegerField(
+        _("trạng thái"), choices=DossierStatus.choices, default=DossierStatus.NEW, db_index=True
+    )
+    channel = models.PositiveSmallIntegerField(
+        _("kênh nộp"), choices=Channel.choices, default=Channel.ONLINE
+    )
+    applicant_name = models.CharField(_("họ và tên người nộp"), max_length=255)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_phone = models.CharField(_("số điện thoại di động"), max_length=20, db_index=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500)
+    applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    delivery = models.CharField(
+        _("cách nhận kết quả"),
+        max_length=20,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.IN_PERSON,
+    )
+    declaration = models.JSONField(_("tờ khai"), default=dict)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), db_index=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    receipt = models.FileField(_("giấy tiếp nhận"), upload_to="receipts/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["receiving_agency", "status", "-submitted_at"])]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("dossiers:success", kwargs={"code": self.code})
+
+
+class DossierSequence(models.Model):
+    """The last dossier number given by an agency on a day: codes restart each day."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossier_sequence_agency_day")
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class DossierDocument(models.Model):
+    """A file attached to a dossier, for one of the procedure's required documents."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        RequiredDocument, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    document_name = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(upload_to=upload_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DossierEvent(models.Model):
+    """One step of a dossier's history: who did what, when, from which status to which."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=40, choices=EventAction.choices)
+    from_status = models.PositiveSmallIntegerField(
+        _("từ trạng thái"), choices=DossierStatus.choices, null=True, blank=True
+    )
+    to_status = models.PositiveSmallIntegerField(
+        _("sang trạng thái"), choices=DossierStatus.choices
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("người thực hiện"), max_length=255)
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = _("lịch sử xử lý")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.get_action_display()}"

@@ -1,0 +1,82 @@
+"""The receipt Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" and the dossier summary."""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from dossiers.models import Dossier
+from portal.pdf import render_pdf
+
+
+def lookup_url(dossier: Dossier) -> str:
+    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?ma={dossier.code}"
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "H:i \\n\\g\\à\\y d/m/Y") if moment else ""
+
+
+def dossier_summary(dossier: Dossier) -> dict:
+    """Return what a citizen is told about a new dossier: JSON-friendly, for emails and pages."""
+    procedure, agency = dossier.procedure, dossier.receiving_agency
+    return {
+        "code": dossier.code,
+        "procedure": procedure.name,
+        "procedure_code": procedure.code,
+        "agency": agency.name,
+        "agency_address": agency.address,
+        "agency_phone": agency.phone,
+        "agency_hours": agency.opening_hours,
+        "applicant_name": dossier.applicant_name,
+        "submitted_at": _when(dossier.submitted_at),
+        "due_at": _when(dossier.due_at),
+        "delivery": dossier.get_delivery_display(),
+        "originals": [
+            document.name
+            for document in procedure.documents.all()
+            if document.copy_type in ("original", "original_or_certified")
+        ],
+        "lookup_url": lookup_url(dossier),
+    }
+
+
+def render_receipt(dossier: Dossier) -> bytes:
+    import segno
+
+    documents = {}
+    for attached in dossier.documents.all():
+        documents.setdefault(attached.document_name, {"name": attached.document_name, "files": 0})
+        documents[attached.document_name]["files"] += 1
+    copy_types = {d.name: d.get_copy_type_display() for d in dossier.procedure.documents.all()}
+    rows = [{**row, "copy_type": copy_types.get(name, "")} for name, row in documents.items()]
+    return render_pdf(
+        "dossiers/receipt.html",
+        {
+            "dossier": dossier,
+            "procedure": dossier.procedure,
+            "agency": dossier.receiving_agency,
+            "documents": rows,
+            "submitted_at": timezone.localtime(dossier.submitted_at),
+            "due_at": timezone.localtime(dossier.due_at) if dossier.due_at else None,
+            "qr": segno.make(lookup_url(dossier), error="m").svg_data_uri(scale=3, border=1),
+            "lookup_url": lookup_url(dossier),
+        },
+    )
+
+
+def as_file(content: bytes) -> ContentFile:
+    return ContentFile(content)
+
+
+def receipt_attachment(dossier_id: int) -> tuple[str, bytes, str]:
+    """Attachment provider for notifications: the receipt PDF, rendered once."""
+    from dossiers.services import dossier_receipt_pdf
+
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
+    return (
+        f"giay-tiep-nhan-{dossier.code}.pdf",
+        dossier_receipt_pdf(dossier=dossier),
+        "application/pdf",
+    )

@@ -1,0 +1,253 @@
+"""The intake wizard: thin views over dossiers/services.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossiers import display, receipts, selectors, services
+from dossiers.constants import WizardStep
+from dossiers.forms import AgencyForm, AttachmentsForm, ContactForm, DeclarationForm, ReviewForm
+from procedures import selectors as catalogue
+
+DRAFTS, DOSSIERS = "drafts", "dossiers"
+STEPS = list(WizardStep)
+
+
+def _remember(request, key, value):
+    values = request.session.get(key, [])
+    if value not in values:
+        request.session[key] = [*values[-19:], value]
+
+
+def _step_url(draft, step):
+    return reverse("dossiers:step", kwargs={"token": draft.token, "step": step})
+
+
+def _next_step(step):
+    return STEPS[STEPS.index(step) + 1]
+
+
+def _load_draft(request, token):
+    draft = selectors.draft_for_session(token=token, session_tokens=request.session.get(DRAFTS, []))
+    if draft is None:
+        raise Http404
+    return draft
+
+
+@require_http_methods(["GET", "POST"])
+def start(request, code):
+    procedure = catalogue.procedure_detail(code=code)
+    if procedure is None:
+        raise Http404
+    if not procedure.is_online or request.method == "GET":
+        return render(
+            request,
+            "dossiers/start.html",
+            {
+                "procedure": procedure,
+                "agencies": selectors.procedure_receiving_agencies(procedure=procedure)[:1],
+            },
+            status=200 if procedure.is_online else 409,
+        )
+    if not request.session.session_key:
+        request.session.save()
+    draft = services.draft_start(session_key=request.session.session_key, procedure=procedure)
+    _remember(request, DRAFTS, str(draft.token))
+    first = WizardStep.DECLARATION if draft.agency_id else WizardStep.AGENCY
+    return redirect(_step_url(draft, first))
+
+
+@require_http_methods(["GET", "POST"])
+def step(request, token, step):
+    if step not in WizardStep.values:
+        raise Http404
+    draft = _load_draft(request, token)
+    if draft.dossier_id:
+        return redirect(draft.dossier)
+    handler = {
+        WizardStep.AGENCY: _agency,
+        WizardStep.DECLARATION: _declaration,
+        WizardStep.ATTACHMENTS: _attachments,
+        WizardStep.CONTACT: _contact,
+        WizardStep.REVIEW: _review,
+    }[WizardStep(step)]
+    return handler(request, draft)
+
+
+def _render_step(request, draft, step, context, status=200):
+    return render(
+        request,
+        f"dossiers/step_{step.replace('-', '_')}.html",
+        {
+            "draft": draft,
+            "procedure": draft.procedure,
+            "step": step,
+            "steps": [(s, s.label, _step_url(draft, s)) for s in STEPS],
+            "step_index": STEPS.index(step) + 1,
+            "previous_url": _step_url(draft, STEPS[STEPS.index(step) - 1])
+            if STEPS.index(step) > 0
+            else draft.procedure.get_absolute_url(),
+            **context,
+        },
+        status=status,
+    )
+
+
+def _agency(request, draft):
+    agencies = selectors.procedure_receiving_agencies(procedure=draft.procedure)
+    initial = {"co_quan": draft.agency.code} if draft.agency_id else {}
+    form = AgencyForm(request.POST or None, agencies=agencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.draft_set_agency(draft=draft, agency=form.cleaned_data["co_quan"])
+        return redirect(_step_url(draft, WizardStep.DECLARATION))
+    return _render_step(request, draft, WizardStep.AGENCY, {"form": form})
+
+
+def _declaration(request, draft):
+    form = DeclarationForm(
+        request.POST or None,
+        definitions=draft.procedure.form_fields.all(),
+        initial=draft.declaration,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.draft_save_declaration(draft=draft, data=form.to_json())
+        return redirect(_step_url(draft, WizardStep.ATTACHMENTS))
+    return _render_step(request, draft, WizardStep.DECLARATION, {"form": form})
+
+
+def _attachments(request, draft):
+    documents = draft.procedure.documents.all()
+    form = AttachmentsForm(request.POST or None, request.FILES or None, documents=documents)
+    if request.method == "POST":
+        valid = form.is_valid()
+        try:
+            if form.accepted:
+                services.draft_add_files(draft=draft, files=form.accepted)
+                draft = _load_draft(request, draft.token)  # with the files just stored
+        except ValidationError as error:
+            form.add_error(None, error)
+            valid = False
+        if valid and "tiep_tuc" in request.POST:
+            missing = services.draft_problems(draft=draft).get(WizardStep.ATTACHMENTS)
+            if not missing:
+                return redirect(_step_url(draft, WizardStep.CONTACT))
+            for message in missing:
+                form.add_error(None, message)
+        elif valid:
+            return redirect(_step_url(draft, WizardStep.ATTACHMENTS))
+    files = {}
+    for draft_file in draft.files.all():
+        files.setdefault(draft_file.document_id, []).append(draft_file)
+    slots = [(document, field, files.get(document.pk, [])) for document, field in form.slots()]
+    return _render_step(
+        request,
+        draft,
+        WizardStep.ATTACHMENTS,
+        {"form": form, "slots": slots},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def remove_file(request, token, file_id):
+    draft = _load_draft(request, token)
+    if draft.dossier_id:
+        return redirect(draft.dossier)
+    services.draft_remove_file(draft=draft, file_id=file_id)
+    messages.info(request, _("Đã xóa tệp."))
+    return redirect(_step_url(draft, WizardStep.ATTACHMENTS))
+
+
+def _contact(request, draft):
+    form = ContactForm(
+        request.POST or None,
+        delivery_options=draft.procedure.delivery_options,
+        initial=draft.contact,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.draft_save_contact(draft=draft, data=form.cleaned_data)
+        return redirect(_step_url(draft, WizardStep.REVIEW))
+    return _render_step(request, draft, WizardStep.CONTACT, {"form": form})
+
+
+def _review(request, draft):
+    # Everything entered is on the server: a wrong captcha only costs a new captcha.
+    form = ReviewForm(request.POST or None)
+    problems = services.draft_problems(draft=draft)
+    if request.method == "POST" and not problems and form.is_valid():
+        try:
+            dossier = services.dossier_submit(draft_token=draft.token)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _remember(request, DOSSIERS, dossier.code)
+            return redirect(dossier)
+    return _render_step(
+        request,
+        draft,
+        WizardStep.REVIEW,
+        {
+            "form": form,
+            "problems": problems,
+            "declaration": display.declaration_rows(
+                draft.procedure.form_fields.all(), draft.declaration
+            ),
+            "contact": display.contact_rows(draft.contact),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def success(request, code):
+    dossier = selectors.dossier_for_session(
+        code=code, session_codes=request.session.get(DOSSIERS, [])
+    )
+    if dossier is None:
+        raise Http404
+    return render(
+        request,
+        "dossiers/success.html",
+        {"dossier": dossier, "summary": receipts.dossier_summary(dossier)},
+    )
+
+
+@require_GET
+def receipt(request, code):
+    dossier = selectors.dossier_for_session(
+        code=code, session_codes=request.session.get(DOSSIERS, [])
+    )
+    if dossier is None:
+        raise Http404
+    response = HttpResponse(
+        services.dossier_receipt_pdf(dossier=dossier), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@require_GET
+def lookup(request):
+    code = (request.GET.get("ma") or "").strip()[:40]
+    dossier = selectors.dossier_public(code=code) if code else None
+    return render(
+        request,
+        "dossiers/lookup.html",
+        {"code": code, "dossier": dossier, "not_found": bool(code) and dossier is None},
+    )
+
+
+@require_GET
+def draft_file(request, token, file_id):
+    """Show the citizen one of the files they attached, to check they picked the right one."""
+    draft = _load_draft(request, token)
+    attached = get_object_or_404(draft.files, pk=file_id)
+    return FileResponse(
+        attached.file.open("rb"),
+        content_type=attached.content_type,
+        filename=attached.original_name,
+    )

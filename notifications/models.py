@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from notifications.constants import MessageChannel, MessageState
+
+
+class Message(models.Model):
+    """One message the portal promised to send: written in the transaction that causes it."""
+
+    channel = models.CharField(_("kênh"), max_length=10, choices=MessageChannel.choices)
+    recipient = models.CharField(_("người nhận"), max_length=254)
+    template = models.CharField(_("mẫu"), max_length=100)
+    context = models.JSONField(_("dữ liệu"), default=dict)
+    attachments = models.JSONField(_("tệp đính kèm"), default=list, blank=True)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    event = models.ForeignKey(
+        "dossiers.DossierEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=MessageState.choices,
+        default=MessageState.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("hộp thư đi")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient}: {self.template}"

@@ -1,0 +1,216 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dossiers.constants import DossierStatus
+from dossiers.models import Dossier, DossierDocument, Draft, DraftFile
+from notifications.models import Message
+from tests.dossiers.helpers import (
+    CONTACT,
+    KHAI_SINH,
+    captcha_answer,
+    fill_until_review,
+    pdf_upload,
+    start,
+    step_url,
+    submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _smtp_outbox(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_whole_journey_creates_one_dossier_and_confirms_by_email(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    review = fill_until_review(client, catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, review)
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert response["Location"] == f"/ho-so/{dossier.code}/da-nop/"
+    assert re.fullmatch(r"000\.01\.00\.H26-\d{6}-0001", dossier.code)
+    assert dossier.status == DossierStatus.NEW
+    assert dossier.applicant_phone == "0912345678"
+    assert dossier.declaration == KHAI_SINH
+    assert dossier.documents.count() == 3
+    assert dossier.due_at is not None
+    event = dossier.events.get()
+    assert (event.from_status, event.to_status, event.action) == (None, 1, "submit")
+    assert not DraftFile.objects.exists()
+
+    page = client.get(response["Location"]).content.decode()
+    assert dossier.code in page and "Các bước tiếp theo" in page
+
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["an.nguyen@example.vn"]
+    assert dossier.code in email.subject and dossier.code in email.body
+    assert email.attachments[0][0] == f"giay-tiep-nhan-{dossier.code}.pdf"
+    assert email.attachments[0][1].startswith(b"%PDF-")
+    assert Message.objects.get().state == "sent"
+
+
+def test_replayed_final_post_never_creates_a_second_dossier(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    review = fill_until_review(client, catalogue)
+    page = client.get(review).content.decode()
+    answer = captcha_answer(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(review, answer)
+        second = client.post(review, answer)  # the same POST again: double click or reload
+    assert Dossier.objects.count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert len(mail.outbox) == 1
+
+
+def test_wrong_captcha_shows_a_new_one_and_keeps_everything(client, catalogue):
+    review = fill_until_review(client, catalogue)
+    page = client.get(review).content.decode()
+    answer = captcha_answer(page)
+    response = client.post(review, {**answer, "captcha_1": "sai"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Mã xác nhận không đúng" in body
+    assert "Nguyễn Văn An" in body and "giay-chung-sinh.pdf" in body
+    assert Dossier.objects.count() == 0
+    assert captcha_answer(body)["captcha_0"] != answer["captcha_0"]
+    assert submit(client, review).status_code == 302
+    assert Dossier.objects.count() == 1
+
+
+def test_declaration_errors_are_in_vietnamese_and_keep_input(client, catalogue):
+    location = start(client, "1.001193")
+    client.post(location, {"co_quan": "000.01.00.H26"})
+    response = client.post(
+        step_url(location, "to-khai"), {"ho_ten": "Trần Thị Bình", "ngay_sinh": "2999-01-01"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Vui lòng nhập thông tin này." in body  # giới tính is required
+    assert "Ngày này không thể ở tương lai." in body
+    assert 'value="Trần Thị Bình"' in body
+
+
+def test_contact_validates_mobile_and_email(client, catalogue):
+    location = start(client, "1.001193")
+    response = client.post(
+        step_url(location, "lien-he"),
+        {**CONTACT, "dien_thoai": "0123", "email": "khong-phai-email"},
+    )
+    body = response.content.decode()
+    assert "Số điện thoại di động không hợp lệ" in body
+    assert "Địa chỉ thư điện tử không hợp lệ." in body
+    assert CONTACT["dia_chi"] in body
+
+
+def test_file_checked_by_content_not_extension(client, catalogue):
+    location = start(client, "1.001193")
+    document = catalogue["khai_sinh"].documents.first()
+    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(
+        step_url(location, "giay-to"),
+        {f"tep_{document.pk}": [fake, pdf_upload("that.pdf")]},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Tệp “virus.pdf” không phải là tệp PDF, JPG, PNG hợp lệ" in body
+    # The good file of the same POST was kept.
+    assert list(DraftFile.objects.values_list("original_name", flat=True)) == ["that.pdf"]
+
+
+def test_required_documents_are_enforced(client, catalogue):
+    location = start(client, "1.001193")
+    response = client.post(step_url(location, "giay-to"), {"tiep_tuc": "1"})
+    body = response.content.decode()
+    assert "Chưa đính kèm “Tờ khai đăng ký khai sinh”." in body
+    assert "Chưa đính kèm “Giấy chứng sinh”." in body
+
+
+def test_file_and_dossier_size_limits(client, catalogue, settings):
+    settings.UPLOAD_MAX_FILE_MB = 1
+    settings.UPLOAD_MAX_DOSSIER_MB = 1
+    location = start(client, "1.001193")
+    document = catalogue["khai_sinh"].documents.first()
+    big = pdf_upload("lon.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1))
+    response = client.post(step_url(location, "giay-to"), {f"tep_{document.pk}": [big]})
+    assert "vượt quá giới hạn 1 MB mỗi tệp" in response.content.decode()
+    half = b"%PDF-" + b"0" * (600 * 1024)
+    client.post(step_url(location, "giay-to"), {f"tep_{document.pk}": [pdf_upload("a.pdf", half)]})
+    response = client.post(
+        step_url(location, "giay-to"), {f"tep_{document.pk}": [pdf_upload("b.pdf", half)]}
+    )
+    assert "Tổng dung lượng các tệp của hồ sơ vượt quá 1 MB" in response.content.decode()
+    assert DraftFile.objects.count() == 1
+
+
+def test_removing_a_file_deletes_it_from_storage(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    location = start(client, "1.001193")
+    document = catalogue["khai_sinh"].documents.first()
+    client.post(step_url(location, "giay-to"), {f"tep_{document.pk}": [pdf_upload()]})
+    draft_file = DraftFile.objects.get()
+    name = draft_file.file.name
+    assert default_storage.exists(name)
+    token = Draft.objects.get().token
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/nop-ho-so/{token}/tep/{draft_file.pk}/xoa/")
+    assert response.status_code == 302
+    assert not DraftFile.objects.exists()
+    assert not default_storage.exists(name)
+
+
+def test_draft_of_another_session_is_not_found(client, catalogue, django_user_model):
+    from django.test import Client
+
+    location = start(client, "1.001193")
+    stranger = Client()
+    assert stranger.get(location).status_code == 404
+
+
+def test_level_2_procedure_cannot_be_submitted_online(client, catalogue):
+    response = client.get("/thu-tuc/1.000656/nop-ho-so/")
+    assert response.status_code == 409
+    assert "chưa nộp hồ sơ trực tuyến được" in response.content.decode()
+    assert client.post("/thu-tuc/1.000656/nop-ho-so/").status_code == 409
+    assert not Draft.objects.exists()
+
+
+def test_receipt_only_for_the_submitting_session(client, catalogue):
+    from django.test import Client
+
+    submit(client, fill_until_review(client, catalogue))
+    dossier = Dossier.objects.get()
+    response = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert Client().get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
+    assert Client().get(f"/ho-so/{dossier.code}/da-nop/").status_code == 404
+
+
+def test_receipt_is_rendered_once_and_stored(
+    client, catalogue, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, fill_until_review(client, catalogue))
+    dossier = Dossier.objects.get()
+    assert dossier.receipt  # rendered for the confirmation email
+    first = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
+    with django_assert_num_queries(4):  # session, dossier (+2 prefetches); no rendering, no write
+        second = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
+    assert first == second
+
+
+def test_dossier_files_are_not_on_a_public_url(client, catalogue, settings):
+    submit(client, fill_until_review(client, catalogue))
+    name = DossierDocument.objects.first().file.name
+    assert client.get(f"/media/{name}").status_code == 404
+    assert client.get(f"/{name}").status_code == 404

@@ -1,0 +1,68 @@
+import pytest
+from django.core.management import call_command
+
+from procedures.constants import AgencyTier
+from procedures.models import Agency, FormField, Procedure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+
+
+def snapshot():
+    return (
+        list(Agency.objects.order_by("code").values()),
+        list(Procedure.objects.order_by("code").values()),
+        list(FormField.objects.order_by("procedure__code", "order").values()),
+        sorted(
+            Procedure.receiving_agencies.through.objects.values_list("procedure_id", "agency_id")
+        ),
+    )
+
+
+def test_loading_twice_changes_nothing(loaded, capsys):
+    before = snapshot()
+    call_command("load_demo")
+    assert snapshot() == before
+    out = capsys.readouterr().out
+    assert "(0 mới, 0 thay đổi)" in out
+    assert "quantri" in out and "QuanTri@2026" in out
+
+
+def test_demo_catalogue_covers_the_issue(loaded):
+    procedures = Procedure.objects.all()
+    assert procedures.count() >= 30
+    assert set(procedures.values_list("level", flat=True)) == {1, 2, 3, 4}
+    for code in ["1.001193", "1.000656", "1.000894", "2.000635", "2.000815"]:
+        procedure = Procedure.objects.get(code=code)
+        assert procedure.form_fields.count() >= 3, code
+        assert procedure.documents.exists(), code
+        assert procedure.receiving_agencies.exists(), code
+    fields = set(procedures.values_list("field__name", flat=True))
+    assert {"Hộ tịch", "Chứng thực"} <= fields
+    provinces = Agency.objects.filter(tier=AgencyTier.PROVINCE)
+    assert provinces.count() >= 2
+    for province in provinces:
+        assert Agency.objects.filter(province=province, tier=AgencyTier.COMMUNE).count() >= 4
+
+
+def test_birth_declaration_has_the_official_fields(loaded):
+    labels = " ".join(
+        FormField.objects.filter(procedure__code="1.001193").values_list("label", flat=True)
+    ).lower()
+    for part in ["dân tộc", "quốc tịch", "nơi sinh", "quê quán", "giới tính", "mẹ", "cha"]:
+        assert part in labels, part
+
+
+def test_accounts_are_refused_outside_debug(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--no-accounts", verbosity=0)
+    assert Procedure.objects.exists()
