@@ -164,7 +164,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
     """
     with transaction.atomic():
         draft = (
-            Draft.objects.select_for_update()
+            Draft.objects.select_for_update(of=("self",))
             .select_related("procedure", "agency", "dossier")
             .get(token=draft_token)
         )

@@ -1,0 +1,133 @@
+import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+
+from dossiers import services
+from dossiers.codes import dossier_code_allocate
+from dossiers.constants import DossierStatus
+from dossiers.models import Dossier, DossierSequence, Draft, DraftFile
+from notifications.models import Message
+from tests.dossiers.factories import complete_draft
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.mark.django_db
+def test_codes_count_per_agency_and_restart_each_day(catalogue):
+    long_bien, ha_dong = catalogue["long_bien"], catalogue["ha_dong"]
+    day, next_day = datetime.date(2026, 11, 23), datetime.date(2026, 11, 24)
+    with transaction.atomic():
+        codes = [
+            dossier_code_allocate(agency=long_bien, day=day),
+            dossier_code_allocate(agency=long_bien, day=day),
+            dossier_code_allocate(agency=ha_dong, day=day),
+            dossier_code_allocate(agency=long_bien, day=next_day),
+        ]
+    assert codes == [
+        "000.01.00.H26-261123-0001",
+        "000.01.00.H26-261123-0002",
+        "000.02.00.H26-261123-0001",
+        "000.01.00.H26-261124-0001",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_submission_gives_its_number_back(catalogue):
+    agency, day = catalogue["long_bien"], datetime.date(2026, 11, 23)
+    with transaction.atomic():
+        dossier_code_allocate(agency=agency, day=day)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        dossier_code_allocate(agency=agency, day=day)
+        raise RuntimeError("rollback")
+    with transaction.atomic():
+        assert dossier_code_allocate(agency=agency, day=day).endswith("-0002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_codes_must_be_allocated_inside_a_transaction(catalogue):
+    with pytest.raises(RuntimeError):
+        dossier_code_allocate(agency=catalogue["long_bien"], day=datetime.date(2026, 1, 1))
+
+
+@pytest.mark.django_db
+def test_submit_at_a_known_time_sets_code_date_and_due_date(catalogue):
+    draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"])
+    with time_machine.travel(datetime.datetime(2026, 2, 13, 16, 5, tzinfo=HCM), tick=False):
+        dossier = services.dossier_submit(draft_token=draft.token)
+    assert dossier.code == "000.01.00.H26-260213-0001"
+    # Same-day procedure received after 15:00 on the Friday before Tết: due after the holiday.
+    assert dossier.due_at == datetime.datetime(2026, 2, 23, 17, 0, tzinfo=HCM)
+    assert dossier.status == DossierStatus.NEW
+
+
+@pytest.mark.django_db
+def test_incomplete_draft_is_refused_and_writes_nothing(catalogue):
+    draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"], declaration={})
+    with pytest.raises(ValidationError) as error:
+        services.dossier_submit(draft_token=draft.token)
+    assert "Chưa nhập “Họ, chữ đệm, tên”." in error.value.messages
+    assert not Dossier.objects.exists()
+    assert not DossierSequence.objects.exists()
+    assert not Message.objects.exists()
+    assert DraftFile.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_failure_inside_submission_rolls_everything_back(catalogue, monkeypatch):
+    draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"])
+
+    def broken(**kwargs):
+        raise ConnectionError("outbox unavailable")
+
+    monkeypatch.setattr(services, "message_queue", broken)
+    with pytest.raises(ConnectionError):
+        services.dossier_submit(draft_token=draft.token)
+    assert not Dossier.objects.exists()
+    assert DraftFile.objects.count() == 2
+    assert Draft.objects.get().dossier_id is None
+
+
+@pytest.mark.django_db
+def test_expired_drafts_and_their_files_are_purged(catalogue, django_capture_on_commit_callbacks):
+    draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"])
+    kept = complete_draft(catalogue["khai_sinh"], catalogue["ha_dong"])
+    names = list(draft.files.values_list("file", flat=True))
+    Draft.objects.filter(pk=draft.pk).update(expires_at=datetime.datetime(2020, 1, 1, tzinfo=HCM))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.drafts_purge_expired() == 1
+    assert list(Draft.objects.all()) == [kept]
+    assert not any(default_storage.exists(name) for name in names)
+    assert all(default_storage.exists(f.file.name) for f in kept.files.all())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_submissions_never_share_a_code(catalogue):
+    agency = catalogue["long_bien"]
+    drafts = [
+        complete_draft(catalogue["khai_sinh"], agency, session_key=f"s{i}") for i in range(50)
+    ]
+    start = threading.Barrier(10)
+
+    def submit(draft):
+        try:
+            if draft.pk % 5 == 0:
+                start.wait(timeout=10)
+            return services.dossier_submit(draft_token=draft.token).code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(submit, drafts))
+    assert len(set(codes)) == 50
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert numbers == list(range(1, 51))
+    assert Dossier.objects.count() == 50
+    assert DossierSequence.objects.get(agency=agency).last == 50
