@@ -13,6 +13,7 @@ bench/results/catalogue-<timestamp>.json.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -150,6 +151,7 @@ def main(argv=None) -> int:
         try:
             with server:
                 workers = len(server.worker_pids())
+                load_before = os.getloadavg()
                 measurements = common.measure_pages(
                     server,
                     pages,
@@ -158,6 +160,7 @@ def main(argv=None) -> int:
                     threads=args.threads,
                     warmup=args.warmup,
                 )
+                load_after = os.getloadavg()
         except BaseException:
             tail = server.log_tail()
             if tail:
@@ -177,6 +180,9 @@ def main(argv=None) -> int:
             "command": " ".join(["gunicorn", *server.command[1:]]),
             "workers": workers,
             "bind": server.bind,
+            # Other processes on the machine skew the figures: the load before and after.
+            "loadavg_before": load_before,
+            "loadavg_after": load_after,
         },
         "database": {"name": db.name, **seeding},
         "collectstatic": static,

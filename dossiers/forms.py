@@ -227,7 +227,7 @@ class AttachmentsForm(forms.Form):
 class ReviewForm(forms.Form):
     captcha = CaptchaField(
         label=_("Mã xác nhận"),
-        help_text=_("Nhập các ký tự trong hình. Bấm vào hình để đổi mã khác."),
+        help_text=_("Nhập các ký tự trong hình, không phân biệt chữ hoa, chữ thường."),
         error_messages={
             "invalid": _("Mã xác nhận không đúng. Vui lòng nhập mã mới."),
             "required": _("Vui lòng nhập mã xác nhận."),

@@ -8,6 +8,9 @@ from django.utils.formats import date_format
 
 from dossiers.models import Dossier
 from portal.pdf import render_pdf
+from procedures.constants import CopyType
+
+ORIGINAL_COPY_TYPES = {CopyType.ORIGINAL, CopyType.ORIGINAL_OR_CERTIFIED}
 
 
 def lookup_url(dossier: Dossier) -> str:
@@ -21,6 +24,7 @@ def _when(moment) -> str:
 def dossier_summary(dossier: Dossier) -> dict:
     """Return what a citizen is told about a new dossier: JSON-friendly, for emails and pages."""
     procedure, agency = dossier.procedure, dossier.receiving_agency
+    attached = {document.document_id for document in dossier.documents.all()}
     return {
         "code": dossier.code,
         "procedure": procedure.name,
@@ -33,10 +37,11 @@ def dossier_summary(dossier: Dossier) -> dict:
         "submitted_at": _when(dossier.submitted_at),
         "due_at": _when(dossier.due_at),
         "delivery": dossier.get_delivery_display(),
+        # The originals of what was attached online are checked when the result is collected.
         "originals": [
             document.name
             for document in procedure.documents.all()
-            if document.copy_type in ("original", "original_or_certified")
+            if document.pk in attached and document.copy_type in ORIGINAL_COPY_TYPES
         ],
         "lookup_url": lookup_url(dossier),
     }

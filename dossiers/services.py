@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -241,6 +242,28 @@ def dossier_receipt_pdf(*, dossier: Dossier) -> bytes:
             dossier.receipt = locked.receipt
     with dossier.receipt.open("rb") as handle:
         return handle.read()
+
+
+def procedures_refresh_usage(*, days: int = 365) -> int:
+    """Set each procedure's usage count to its dossiers of the last `days` days; return changes.
+
+    Counted in the background rather than on every submission, so that submissions of a popular
+    procedure do not queue on one procedure row.
+    """
+    since = timezone.now() - datetime.timedelta(days=days)
+    counts = dict(
+        Dossier.objects.filter(submitted_at__gte=since)
+        .values_list("procedure")
+        .annotate(n=Count("pk"))
+    )
+    changed = []
+    for procedure in Procedure.objects.only("pk", "usage_count").iterator():
+        count = counts.get(procedure.pk, 0)
+        if procedure.usage_count != count:
+            procedure.usage_count = count
+            changed.append(procedure)
+    Procedure.objects.bulk_update(changed, ["usage_count"], batch_size=500)
+    return len(changed)
 
 
 def drafts_purge_expired(*, now: datetime.datetime | None = None) -> int:

@@ -226,7 +226,7 @@ def receipt(request, code):
     response = HttpResponse(
         services.dossier_receipt_pdf(dossier=dossier), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
     return response
 
 

@@ -3,9 +3,21 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "drafts-purge-expired": {
+        "task": "dossiers.tasks.drafts_purge_expired",
+        "schedule": crontab(minute=17),
+    },
+    "procedures-refresh-usage": {
+        "task": "dossiers.tasks.procedures_refresh_usage",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}

@@ -42,3 +42,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // "Đổi mã khác": ask django-simple-captcha for a new image without reloading the page.
+  document.querySelectorAll("[data-captcha-refresh]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const field = button.closest(".captcha-field");
+      const response = await fetch(button.dataset.captchaRefresh, {
+        headers: { "X-Requested-With": "XMLHttpRequest" },
+      });
+      if (!response.ok) return;
+      const data = await response.json();
+      field.querySelector("img.captcha").src = data.image_url;
+      field.querySelector("input[name$='_0']").value = data.key;
+      const answer = field.querySelector("input[name$='_1']");
+      answer.value = "";
+      answer.focus();
+    });
+  });
+});

@@ -131,3 +131,32 @@ def test_fifty_concurrent_submissions_never_share_a_code(catalogue):
     assert numbers == list(range(1, 51))
     assert Dossier.objects.count() == 50
     assert DossierSequence.objects.get(agency=agency).last == 50
+
+
+@pytest.mark.django_db
+def test_usage_counts_follow_the_last_year_of_dossiers(catalogue):
+    for i in range(3):
+        services.dossier_submit(
+            draft_token=complete_draft(catalogue["khai_sinh"], catalogue["long_bien"]).token
+        )
+    old = services.dossier_submit(
+        draft_token=complete_draft(catalogue["khai_sinh"], catalogue["ha_dong"]).token
+    )
+    Dossier.objects.filter(pk=old.pk).update(submitted_at=datetime.datetime(2020, 1, 1, tzinfo=HCM))
+    services.procedures_refresh_usage()
+    catalogue["khai_sinh"].refresh_from_db()
+    catalogue["chung_thuc"].refresh_from_db()
+    assert catalogue["khai_sinh"].usage_count == 3
+    assert catalogue["chung_thuc"].usage_count == 0
+
+
+def test_beat_runs_the_maintenance_tasks():
+    from portal.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks.py
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert tasks == {
+        "dossiers.tasks.drafts_purge_expired",
+        "dossiers.tasks.procedures_refresh_usage",
+    }
+    assert set(tasks) <= set(app.tasks)

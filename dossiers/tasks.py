@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from dossiers import services
+
+
+@shared_task
+def drafts_purge_expired() -> int:
+    """Delete abandoned drafts and their files (celery beat, hourly)."""
+    return services.drafts_purge_expired()
+
+
+@shared_task
+def procedures_refresh_usage() -> int:
+    """Recount each procedure's dossiers of the last year for "most used" (celery beat, nightly)."""
+    return services.procedures_refresh_usage()
