@@ -135,7 +135,7 @@ def test_fifty_concurrent_submissions_never_share_a_code(catalogue):
 
 @pytest.mark.django_db
 def test_usage_counts_follow_the_last_year_of_dossiers(catalogue):
-    for i in range(3):
+    for _ in range(3):
         services.dossier_submit(
             draft_token=complete_draft(catalogue["khai_sinh"], catalogue["long_bien"]).token
         )
