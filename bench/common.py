@@ -42,7 +42,7 @@ DEFAULT_TARGET_RATIO = 0.5
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", file=sys.stderr, flush=True)
 
 
 class BenchError(RuntimeError):
@@ -631,7 +631,7 @@ def machine_info(*, db: DatabaseUrl | None = None, redis_url: str | None = None)
 
 
 def timestamp() -> str:
-    return datetime.datetime.now().strftime("%Y%m%dT%H%M%S")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def write_results(name: str, payload: dict, *, stamp: str | None = None) -> Path:

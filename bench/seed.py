@@ -448,6 +448,12 @@ def seed_procedures(rng: random.Random, *, total: int = PROCEDURES) -> dict[str,
     }
 
 
+def vacuum_analyze() -> None:
+    """Fresh planner statistics, as autovacuum would have on a live database."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def seed_catalogue(
     *, agencies: int = AGENCIES, procedures: int = PROCEDURES, seed: int = 2
 ) -> dict[str, int | float]:
@@ -457,8 +463,7 @@ def seed_catalogue(
     with transaction.atomic():
         created_agencies = seed_agencies(rng, total=agencies)
         counts = seed_procedures(rng, total=procedures)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # as autovacuum would have done on a live database
+    vacuum_analyze()
     through = Procedure.receiving_agencies.through
     return {
         "agencies_created": created_agencies,

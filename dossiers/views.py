@@ -23,6 +23,13 @@ def _remember(request, key, value):
         request.session[key] = [*values[-19:], value]
 
 
+def _bound(request, files=False):
+    """Return the form arguments: bound on POST (even an empty one), unbound on GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _step_url(draft, step):
     return reverse("dossiers:step", kwargs={"token": draft.token, "step": step})
 
@@ -100,7 +107,7 @@ def _render_step(request, draft, step, context, status=200):
 def _agency(request, draft):
     agencies = selectors.procedure_receiving_agencies(procedure=draft.procedure)
     initial = {"co_quan": draft.agency.code} if draft.agency_id else {}
-    form = AgencyForm(request.POST or None, agencies=agencies, initial=initial)
+    form = AgencyForm(*_bound(request), agencies=agencies, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.draft_set_agency(draft=draft, agency=form.cleaned_data["co_quan"])
         return redirect(_step_url(draft, WizardStep.DECLARATION))
@@ -109,7 +116,7 @@ def _agency(request, draft):
 
 def _declaration(request, draft):
     form = DeclarationForm(
-        request.POST or None,
+        *_bound(request),
         definitions=draft.procedure.form_fields.all(),
         initial=draft.declaration,
     )
@@ -121,7 +128,7 @@ def _declaration(request, draft):
 
 def _attachments(request, draft):
     documents = draft.procedure.documents.all()
-    form = AttachmentsForm(request.POST or None, request.FILES or None, documents=documents)
+    form = AttachmentsForm(*_bound(request, files=True), documents=documents)
     if request.method == "POST":
         valid = form.is_valid()
         try:
@@ -164,7 +171,7 @@ def remove_file(request, token, file_id):
 
 def _contact(request, draft):
     form = ContactForm(
-        request.POST or None,
+        *_bound(request),
         delivery_options=draft.procedure.delivery_options,
         initial=draft.contact,
     )
@@ -176,7 +183,7 @@ def _contact(request, draft):
 
 def _review(request, draft):
     # Everything entered is on the server: a wrong captcha only costs a new captcha.
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(*_bound(request))
     problems = services.draft_problems(draft=draft)
     if request.method == "POST" and not problems and form.is_valid():
         try:
