@@ -1,4 +1,4 @@
-"""Property tests: whatever is posted to any step, never a 500, a partial dossier or an orphan file."""
+"""Property tests: whatever reaches a wizard step, never a 500, a partial dossier or an orphan."""
 
 import os
 
