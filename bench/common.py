@@ -371,6 +371,13 @@ class GunicornServer:
             self.process.wait(timeout=5)
         self.process = None
 
+    def worker_restarts(self) -> int:
+        """How many workers reached max_requests and were replaced so far (from the log)."""
+        try:
+            return self.log_path.read_text(errors="replace").count("Autorestarting worker")
+        except OSError:
+            return 0
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -500,6 +507,7 @@ class Measurement:
     status: int
     bytes: int
     wrk: WrkResult
+    worker_restarts: int = 0  # workers recycled by max_requests during the measured run
 
 
 def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
@@ -528,7 +536,9 @@ def measure_pages(
         url = server.url(page.path)
         if warmup > 0:
             run_wrk(url, duration=warmup, connections=connections, threads=threads)
+        restarts = server.worker_restarts()
         result = run_wrk(url, duration=duration, connections=connections, threads=threads)
+        restarts = server.worker_restarts() - restarts
         if result.errors:
             raise BenchError(
                 f"{page.name}: {result.non_2xx_3xx} non-2xx/3xx responses, socket errors "
@@ -536,9 +546,11 @@ def measure_pages(
             )
         log(
             f"{page.name:<22} {result.requests_per_sec:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
-            f"p99 {result.p99_ms:7.2f} ms  ({size} bytes)"
+            f"p99 {result.p99_ms:7.2f} ms  ({size} bytes, {restarts} worker restarts)"
         )
-        measurements.append(Measurement(page=page, status=status, bytes=size, wrk=result))
+        measurements.append(
+            Measurement(page=page, status=status, bytes=size, wrk=result, worker_restarts=restarts)
+        )
     return measurements
 
 
@@ -571,6 +583,7 @@ def rows(measurements: list[Measurement], *, target_ratio: float) -> list[dict]:
                 "p99_ms": round(m.wrk.p99_ms, 2),
                 "requests": m.wrk.requests,
                 "duration_s": m.wrk.duration_s,
+                "worker_restarts": m.worker_restarts,
                 "ratio_to_bare": round(ratio, 3),
                 "target_met": None if m.page.baseline else ratio >= target_ratio,
                 "wrk_command": m.wrk.command,

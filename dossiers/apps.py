@@ -7,7 +7,11 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self):
+        from dossiers import slips
         from dossiers.receipts import receipt_attachment
         from notifications import attachments
 
         attachments.register("dossier_receipt", receipt_attachment)
+        attachments.register("slip_supplement", slips.supplement_attachment)
+        attachments.register("slip_refusal", slips.refusal_attachment)
+        attachments.register("slip_apology", slips.apology_attachment)

@@ -26,7 +26,34 @@ class Channel(models.IntegerChoices):
 
 
 class EventAction(models.TextChoices):
+    """What happened to a dossier; the officer actions of real one-stop systems."""
+
     SUBMIT = "submit", _("Nộp hồ sơ trực tuyến")
+    ACCEPT = "accept", _("Tiếp nhận")
+    REFUSE = "refuse", _("Từ chối tiếp nhận")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
+    SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
+    FORWARD = "forward", _("Chuyển xử lý")
+    RETURN_PREVIOUS = "return_previous", _("Trả lại bước trước")
+    REQUEST_FEE = "request_fee", _("Yêu cầu thu phí")
+    CONFIRM_FEE = "confirm_fee", _("Xác nhận đã nộp phí")
+    STOP = "stop", _("Dừng xử lý")
+    RESOLVE = "resolve", _("Có kết quả")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+    RESET_DEADLINE = "reset_deadline", _("Đặt lại hạn xử lý")
+    APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
+    WITHDRAW = "withdraw", _("Công dân rút hồ sơ")
+    ASSIGN = "assign", _("Phân công")
+
+
+# Statuses in which the clock runs and a dossier can be late.
+CLOCK_RUNNING = frozenset(
+    {DossierStatus.ACCEPTED, DossierStatus.PROCESSING, DossierStatus.FEE_REQUESTED}
+)
+# Statuses after which nothing more happens.
+FINAL = frozenset(
+    {DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED}
+)
 
 
 class WizardStep(models.TextChoices):

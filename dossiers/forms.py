@@ -233,3 +233,40 @@ class ReviewForm(forms.Form):
             "required": _("Vui lòng nhập mã xác nhận."),
         },
     )
+
+
+class SupplementForm(forms.Form):
+    """The citizen's answer to a supplement request: files for each document asked, and a note."""
+
+    note = forms.CharField(
+        label=_("Ghi chú gửi cán bộ (không bắt buộc)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, documents: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+        for index, name in enumerate(documents):
+            self.fields[f"tep_{index}"] = MultipleFileField(label=name, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.checked = []
+        for index, name in enumerate(self.documents):
+            for upload in cleaned.get(f"tep_{index}") or []:
+                try:
+                    checked = uploads.inspect(upload, max_mb=settings.UPLOAD_MAX_FILE_MB)
+                except forms.ValidationError as error:
+                    self.add_error(f"tep_{index}", error)
+                else:
+                    self.checked.append((checked, name))
+        if not self.errors and not self.checked:
+            raise forms.ValidationError(
+                _("Vui lòng đính kèm ít nhất một tệp giấy tờ bổ sung."), code="no_files"
+            )
+        return cleaned
+
+    def slots(self):
+        return [self[f"tep_{index}"] for index in range(len(self.documents))]

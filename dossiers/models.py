@@ -88,7 +88,32 @@ class Dossier(models.Model):
     )
     declaration = models.JSONField(_("tờ khai"), default=dict)
     submitted_at = models.DateTimeField(_("thời điểm nộp"), db_index=True)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    resolved_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    current_department = models.ForeignKey(
+        Agency,
+        verbose_name=_("phòng, ban đang xử lý"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ đang xử lý"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
+    result_file = models.FileField(
+        _("tệp kết quả"), upload_to=upload_path, max_length=255, blank=True
+    )
+    returned_via = models.CharField(
+        _("hình thức trả kết quả"), max_length=20, choices=ResultDelivery.choices, blank=True
+    )
     receipt = models.FileField(_("giấy tiếp nhận"), upload_to="receipts/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,7 +185,23 @@ class DossierEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor_name = models.CharField(_("người thực hiện"), max_length=255)
-    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, related_name="+")
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("nơi nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("Cơ quan hoặc phòng, ban giữ hồ sơ sau bước này."),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("hạn xử lý sau bước này"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(_("thời điểm"), db_index=True)
 
@@ -171,3 +212,59 @@ class DossierEvent(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id}: {self.get_action_display()}"
+
+
+class SupplementRequest(models.Model):
+    """A request to complete the dossier (Mẫu 02): the clock stops until it is answered."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
+    documents = models.JSONField(_("giấy tờ cần bổ sung"), default=list)
+    reason = models.TextField(_("lý do"))
+    from_status = models.PositiveSmallIntegerField(choices=DossierStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    answered_at = models.DateTimeField(_("bổ sung lúc"), null=True, blank=True)
+    answer_note = models.TextField(_("ghi chú của công dân"), blank=True)
+    reviewed_at = models.DateTimeField(_("cán bộ xem lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bổ sung")
+        verbose_name_plural = _("yêu cầu bổ sung")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_supplement_per_dossier",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} · {self.requested_at:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class DossierNote(models.Model):
+    """An internal note between officers; never shown to the citizen."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ghi chú nội bộ")
+        verbose_name_plural = _("ghi chú nội bộ")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -17,8 +17,13 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?ma={dossier.code}"
 
 
-def _when(moment) -> str:
+def when(moment) -> str:
     return date_format(timezone.localtime(moment), "H:i \\n\\g\\à\\y d/m/Y") if moment else ""
+
+
+def supplement_url(request) -> str:
+    """The secret link that lets the citizen answer one supplement request online."""
+    return f"{settings.SITE_URL}{reverse('dossiers:supplement', kwargs={'token': request.token})}"
 
 
 def dossier_summary(dossier: Dossier) -> dict:
@@ -34,9 +39,9 @@ def dossier_summary(dossier: Dossier) -> dict:
         "agency_phone": agency.phone,
         "agency_hours": agency.opening_hours,
         "applicant_name": dossier.applicant_name,
-        "submitted_at": _when(dossier.submitted_at),
-        "due_at": _when(dossier.due_at),
-        "delivery": dossier.get_delivery_display(),
+        "submitted_at": when(dossier.submitted_at),
+        "due_at": when(dossier.due_at),
+        "delivery": str(dossier.get_delivery_display()),
         # The originals of what was attached online are checked when the result is collected.
         "originals": [
             document.name

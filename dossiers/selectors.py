@@ -1,10 +1,19 @@
 """Reads for the intake wizard and the citizen's own dossier pages."""
 
+import datetime
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Dossier, Draft
+from dossiers.constants import CLOCK_RUNNING, FINAL, EventAction
+from dossiers.constants import DossierStatus as S
+from dossiers.deadlines import calendar
+from dossiers.models import Dossier, DossierEvent, DossierNote, Draft, SupplementRequest
+from officers.selectors import agency_scope
 from procedures.models import Agency, Procedure
 
 
@@ -49,5 +58,130 @@ def dossier_public(*, code: str) -> Dossier | None:
     return (
         Dossier.objects.select_related("procedure", "receiving_agency")
         .filter(code=code.strip().upper())
+        .first()
+    )
+
+
+# --- Back-office ---------------------------------------------------------------------------
+
+
+def dossiers_visible(user) -> QuerySet[Dossier]:
+    """Return the dossiers `user` may see: those received by agencies in their scope."""
+    scope = agency_scope(user)
+    dossiers = Dossier.objects.all()
+    if scope is None:
+        return dossiers
+    return dossiers.filter(receiving_agency__in=Agency.objects.filter(scope).values("pk"))
+
+
+def _supplemented():
+    return Exists(
+        SupplementRequest.objects.filter(
+            dossier=OuterRef("pk"), answered_at__isnull=False, reviewed_at__isnull=True
+        )
+    )
+
+
+def due_soon_limit(now: datetime.datetime) -> datetime.datetime:
+    """A dossier is due soon when its due date is within one working day from now."""
+    return calendar().add_working_hours(now, calendar().hours_per_day)
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    label: str
+    condition: Callable[..., Q]
+
+
+def _running() -> Q:
+    return Q(status__in=CLOCK_RUNNING)
+
+
+QUEUES = [
+    Queue("cho-tiep-nhan", _("Chờ tiếp nhận"), lambda **_: Q(status=S.NEW)),
+    Queue("dang-xu-ly", _("Đang xử lý"), lambda **_: Q(status__in=[S.ACCEPTED, S.PROCESSING])),
+    Queue("cho-bo-sung", _("Chờ bổ sung"), lambda **_: Q(status=S.SUPPLEMENT_REQUESTED)),
+    Queue("da-bo-sung", _("Đã bổ sung"), lambda **_: Q(_supplemented())),
+    Queue("cho-thu-phi", _("Chờ thu phí"), lambda **_: Q(status=S.FEE_REQUESTED)),
+    Queue("co-ket-qua", _("Có kết quả chờ trả"), lambda **_: Q(status=S.RESOLVED)),
+    Queue("da-tra", _("Đã trả"), lambda **_: Q(status=S.RETURNED)),
+    Queue("tu-choi", _("Từ chối"), lambda **_: Q(status=S.REFUSED)),
+    Queue(
+        "sap-den-han",
+        _("Sắp đến hạn"),
+        lambda now, **_: _running() & Q(due_at__gte=now, due_at__lte=due_soon_limit(now)),
+    ),
+    Queue("qua-han", _("Quá hạn"), lambda now, **_: _running() & Q(due_at__lt=now)),
+    Queue(
+        "giao-cho-toi",
+        _("Giao cho tôi"),
+        lambda user, **_: Q(assignee=user) & ~Q(status__in=FINAL),
+    ),
+]
+QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+
+def queue_condition(slug: str, *, user, now) -> Q:
+    return QUEUES_BY_SLUG[slug].condition(user=user, now=now)
+
+
+def dossier_queue_counts(*, user, now=None) -> list[dict]:
+    """Return every queue with its count for `user`, in one aggregate query."""
+    now = now or timezone.now()
+    counts = dossiers_visible(user).aggregate(
+        **{
+            queue.slug.replace("-", "_"): Count("pk", filter=queue.condition(user=user, now=now))
+            for queue in QUEUES
+        }
+    )
+    return [
+        {"slug": q.slug, "label": q.label, "count": counts[q.slug.replace("-", "_")]}
+        for q in QUEUES
+    ]
+
+
+def deadline_state(dossier: Dossier, *, now) -> str:
+    """Return "overdue", "due_soon", "on_time", or "" when no clock runs."""
+    if dossier.status not in CLOCK_RUNNING or dossier.due_at is None:
+        return ""
+    if dossier.due_at < now:
+        return "overdue"
+    if dossier.due_at <= due_soon_limit(now):
+        return "due_soon"
+    return "on_time"
+
+
+def dossier_for_officer(*, user, pk: int) -> Dossier | None:
+    """Return the dossier `pk` with everything its back-office page shows, if in `user`'s scope."""
+    return (
+        dossiers_visible(user)
+        .select_related("procedure", "receiving_agency__province", "current_department", "assignee")
+        .prefetch_related(
+            "procedure__form_fields",
+            "procedure__documents",
+            "documents",
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.select_related("agency", "assignee", "actor"),
+            ),
+            "supplements",
+            Prefetch("notes", queryset=DossierNote.objects.select_related("author")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def with_receiving_officer(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Annotate `receiving_officer`: who accepted the dossier (for the register, Mẫu 06)."""
+    accepted = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=EventAction.ACCEPT)
+    return dossiers.annotate(receiving_officer=Subquery(accepted.values("actor_name")[:1]))
+
+
+def supplement_by_token(*, token) -> SupplementRequest | None:
+    return (
+        SupplementRequest.objects.select_related("dossier__procedure", "dossier__receiving_agency")
+        .filter(token=token)
         .first()
     )

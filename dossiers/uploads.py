@@ -29,10 +29,10 @@ class CheckedUpload:
         return (self.upload.name or "tep")[-255:]
 
 
-def accepted_types(document) -> dict:
+def accepted_types(document=None) -> dict:
     """Return the types a slot accepts: PDF, JPEG and PNG; DOCX too where the template is DOCX."""
     types = [PDF, JPEG, PNG]
-    if document.template_extension == "docx":
+    if document is not None and document.template_extension == "docx":
         types.append(DOCX)
     extensions = [".pdf", ".jpg", ".jpeg", ".png"] + ([".docx"] if DOCX in types else [])
     return {
@@ -65,8 +65,9 @@ def sniff(upload: UploadedFile) -> str | None:
     return None
 
 
-def inspect(upload: UploadedFile, *, document, max_mb: int) -> CheckedUpload:
-    """Return `upload` checked for `document`'s slot, or raise a ValidationError in Vietnamese."""
+def inspect(upload: UploadedFile, *, max_mb: int, document=None) -> CheckedUpload:
+    """Return `upload` checked for `document`'s slot (or any slot), or raise a ValidationError
+    in Vietnamese."""
     accepted = accepted_types(document)
     if upload.size == 0:
         raise forms.ValidationError(

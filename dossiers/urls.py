@@ -12,4 +12,5 @@ urlpatterns = [
     path("ho-so/<str:code>/da-nop/", views.success, name="success"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("tra-cuu/", views.lookup, name="lookup"),
+    path("bo-sung/<uuid:token>/", views.supplement, name="supplement"),
 ]

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dossiers import display, receipts, selectors, services
 from dossiers.constants import WizardStep
-from dossiers.forms import AgencyForm, AttachmentsForm, ContactForm, DeclarationForm, ReviewForm
+from dossiers.forms import (
+    AgencyForm,
+    AttachmentsForm,
+    ContactForm,
+    DeclarationForm,
+    ReviewForm,
+    SupplementForm,
+)
 from procedures import selectors as catalogue
 
 DRAFTS, DOSSIERS = "drafts", "dossiers"
@@ -257,4 +264,29 @@ def draft_file(request, token, file_id):
         attached.file.open("rb"),
         content_type=attached.content_type,
         filename=attached.original_name,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def supplement(request, token):
+    """Answer a supplement request through its secret link; the link works once."""
+    supplement_request = selectors.supplement_by_token(token=token)
+    if supplement_request is None or not supplement_request.is_open:
+        return render(request, "dossiers/supplement_closed.html", status=410)
+    dossier = supplement_request.dossier
+    form = SupplementForm(*_bound(request, files=True), documents=supplement_request.documents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_receive_supplement(
+                dossier_id=dossier.pk, note=form.cleaned_data["note"], files=form.checked
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "dossiers/supplement_done.html", {"dossier": dossier})
+    return render(
+        request,
+        "dossiers/supplement.html",
+        {"request_": supplement_request, "dossier": dossier, "form": form},
+        status=400 if form.errors else 200,
     )

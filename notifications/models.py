@@ -32,6 +32,9 @@ class Message(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    # If the message is still pending at this time, the periodic task queues it again: the broker
+    # was down at commit, the worker died, or the retry it waits for was lost.
+    requeue_at = models.DateTimeField(_("xếp lại hàng lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
@@ -39,6 +42,7 @@ class Message(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("hộp thư đi")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "requeue_at"], name="message_state_requeue_at")]
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}: {self.template}"

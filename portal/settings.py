@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "notifications",
+    "officers",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks are published from the citizen's request: with the broker down, give up within a fraction
+# of a second. The message waits in the outbox and notifications' periodic task queues it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Notifications (notifications/): retries with exponential backoff and jitter, then "failed";
+# pending messages not handled REQUEUE_AFTER seconds after they were due are queued again.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BACKOFF = env.float("NOTIFICATIONS_RETRY_BACKOFF", default=60)
+# Below Redis' visibility timeout (1 hour), so a task waiting for its retry is not redelivered.
+NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=1800)
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=300)
+# SMS: a dotted path to a backend (notifications/sms.py); "fallback" texts only citizens who gave
+# no email, "always" texts everyone as well, "never" turns SMS off.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms")
+SMS_NOTIFY = env.str("SMS_NOTIFY", default="fallback")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

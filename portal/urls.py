@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from portal import views
+
+admin.site.site_header = _("Cổng dịch vụ công · Quản trị, xử lý hồ sơ")
+admin.site.site_title = _("Quản trị cổng dịch vụ công")
+admin.site.index_title = _("Bảng điều khiển")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

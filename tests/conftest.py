@@ -243,3 +243,30 @@ def catalogue(db):
         "chung_thuc": chung_thuc_ban_sao,
         "ho_tich": ho_tich,
     }
+
+
+@pytest.fixture
+def desk(catalogue):
+    """Officers of Phường Long Biên (one per role) and a one-stop officer of Phường Hà Đông."""
+    from officers.constants import Role
+    from procedures.constants import AgencyTier
+    from tests.dossiers.factories import make_officer
+    from tests.factories import AgencyFactory
+
+    long_bien, ha_dong = catalogue["long_bien"], catalogue["ha_dong"]
+    one_stop = long_bien.children.get(code="001.01.00.H26")
+    justice = AgencyFactory(
+        code="002.01.00.H26", parent=long_bien, tier=AgencyTier.DEPARTMENT, name="Phòng Tư pháp"
+    )
+    return {
+        "one_stop": one_stop,
+        "justice": justice,
+        "receiving": make_officer(
+            "motcua", Role.RECEIVING, agencies=[long_bien], department=one_stop
+        ),
+        "specialist": make_officer(
+            "chuyenvien", Role.SPECIALIST, agencies=[long_bien], department=justice
+        ),
+        "leader": make_officer("lanhdao", Role.LEADER, agencies=[long_bien]),
+        "other_ward": make_officer("motcua.hadong", Role.RECEIVING, agencies=[ha_dong]),
+    }

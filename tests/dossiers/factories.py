@@ -29,3 +29,28 @@ def complete_draft(procedure, agency, *, session_key="s", declaration=None) -> D
             size=len(PDF_BYTES),
         )
     return draft
+
+
+def make_officer(username, role, *, agencies, department=None, first_name="Cán bộ"):
+    """A staff user in the group of `role`, attached to `agencies` (and a department)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from officers.models import Officer
+    from officers.services import roles_ensure
+
+    roles_ensure()
+    user = get_user_model().objects.create_user(
+        username=username, password="MatKhau@123", is_staff=True, first_name=first_name
+    )
+    user.groups.add(Group.objects.get(name=str(role.label)))
+    officer = Officer.objects.create(user=user, department=department, title=str(role.label))
+    officer.agencies.set(agencies)
+    return user
+
+
+def submitted(procedure, agency, **kwargs):
+    """A dossier just submitted online (status 1)."""
+    from dossiers import services
+
+    return services.dossier_submit(draft_token=complete_draft(procedure, agency, **kwargs).token)

@@ -2,18 +2,26 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from officers.constants import Role
+from officers.models import Officer
+from officers.services import roles_ensure
 from procedures.demo import load_demo_catalogue
+from procedures.models import Agency
 
 # Demo-only credentials, printed by `make run`. A deployment creates its own accounts.
-DEMO_ACCOUNTS = [
-    {
-        "username": "quantri",
-        "password": "QuanTri@2026",
-        "role": "Quản trị hệ thống (sửa danh mục thủ tục)",
-        "is_superuser": True,
-    },
+ADMIN = {"username": "quantri", "password": "QuanTri@2026", "name": ("Quản trị", "Hệ thống")}
+OFFICER_PASSWORD = "DichVuCong@2026"  # noqa: S105 (demo accounts, printed by make run)
+# For two wards: one officer per role. Departments: 001 the one-stop desk, 002 culture–society.
+WARDS = [("longbien", "000.11.00.H26"), ("bachonglinh", "000.11.00.H30")]
+ROLES = [
+    (Role.RECEIVING, "motcua", "001", ("Nguyễn Thị", "Hoa"), "Cán bộ một cửa"),
+    (Role.SPECIALIST, "chuyenvien", "002", ("Trần Văn", "Minh"), "Công chức Tư pháp - Hộ tịch"),
+    (Role.LEADER, "lanhdao", None, ("Lê Quang", "Huy"), "Phó Chủ tịch UBND phường"),
+    (Role.ADMINISTRATOR, "quantri", None, ("Phạm Thu", "Trang"), "Quản trị hệ thống phường"),
 ]
 
 
@@ -38,22 +46,44 @@ class Command(BaseCommand):
         )
         if no_accounts:
             return
-        self.stdout.write("Tài khoản mẫu (chỉ để thử nghiệm):")
-        for account in DEMO_ACCOUNTS:
-            self._ensure_account(account)
-            self.stdout.write(
-                f"  {account['username']:<16} {account['password']:<16} {account['role']}"
-            )
+        rows = self._accounts()
+        self.stdout.write("Tài khoản mẫu (chỉ để thử nghiệm), đăng nhập tại /quan-tri/:")
+        for username, password, description in rows:
+            self.stdout.write(f"  {username:<24} {password:<16} {description}")
 
-    def _ensure_account(self, account):
+    @transaction.atomic
+    def _accounts(self):
+        roles_ensure()
+        user = self._user(ADMIN["username"], ADMIN["password"], ADMIN["name"], superuser=True)
+        rows = [(user.username, ADMIN["password"], "Quản trị toàn hệ thống")]
+        for slug, ward_code in WARDS:
+            ward = Agency.objects.get(code=ward_code)
+            for role, prefix, department_prefix, name, title in ROLES:
+                user = self._user(f"{prefix}.{slug}", OFFICER_PASSWORD, name)
+                user.groups.set([Group.objects.get(name=str(role.label))])
+                department = (
+                    Agency.objects.get(code=f"{department_prefix}{ward_code[3:]}")
+                    if department_prefix
+                    else None
+                )
+                officer, _ = Officer.objects.update_or_create(
+                    user=user, defaults={"department": department, "title": title}
+                )
+                officer.agencies.set([ward])
+                unit = department.name if department else ward.name
+                rows.append((user.username, OFFICER_PASSWORD, f"{role.label}, {unit}"))
+        return rows
+
+    def _user(self, username, password, name, superuser=False):
         User = get_user_model()
-        user = User.objects.filter(username=account["username"]).first()
+        user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=account["username"])
-            user.set_password(account["password"])
-        superuser = account.get("is_superuser", False)
-        if user.pk is None or not user.is_staff or user.is_superuser != superuser:
-            user.is_staff = True
-            user.is_superuser = superuser
+            user = User(username=username)
+            user.set_password(password)
+        first, last = name
+        current = (user.first_name, user.last_name, user.is_staff, user.is_superuser)
+        if user.pk is None or current != (first, last, True, superuser):
+            user.first_name, user.last_name = first, last
+            user.is_staff, user.is_superuser = True, superuser
             user.save()
         return user

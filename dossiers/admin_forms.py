@@ -1,0 +1,172 @@
+"""The small form behind each officer action on a dossier's back-office page."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers import uploads
+from dossiers.constants import EventAction as A
+from dossiers.forms import MultipleFileField
+from officers import selectors as officer_selectors
+from procedures.constants import ResultDelivery
+
+REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
+
+
+class ActionForm(forms.Form):
+    """Base: a note, and the dossier it acts on."""
+
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, dossier, user, **kwargs):
+        self.dossier, self.user = dossier, user
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(ActionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = True
+        self.fields["note"].label = _("Lý do")
+        self.fields["note"].error_messages = {"required": _("Vui lòng ghi rõ lý do.")}
+
+
+class SupplementRequestForm(ReasonForm):
+    documents = forms.MultipleChoiceField(
+        label=_("Giấy tờ cần bổ sung"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other = forms.CharField(
+        label=_("Giấy tờ khác (mỗi dòng một giấy tờ)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [d.name for d in self.dossier.procedure.documents.all()]
+        self.fields["documents"].choices = [(name, name) for name in names]
+
+    def clean(self):
+        cleaned = super().clean()
+        extra = [line.strip() for line in (cleaned.get("other") or "").splitlines() if line.strip()]
+        cleaned["document_list"] = [*(cleaned.get("documents") or []), *extra]
+        if not cleaned["document_list"]:
+            self.add_error("documents", _("Chọn ít nhất một giấy tờ cần bổ sung."))
+        return cleaned
+
+
+class ForwardForm(ActionForm):
+    department = forms.ModelChoiceField(
+        label=_("Chuyển đến phòng, ban"), queryset=None, error_messages=REQUIRED
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Cán bộ xử lý"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Phòng, ban phân công —"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = officer_selectors.departments_of(self.dossier.receiving_agency)
+        self.fields["department"].queryset = departments
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(officer__department__in=departments, is_active=True)
+            .order_by("first_name", "username")
+        )
+        self.fields["assignee"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username} ({user.officer.department})"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        assignee, department = cleaned.get("assignee"), cleaned.get("department")
+        if assignee and department and assignee.officer.department_id != department.pk:
+            self.add_error("assignee", _("Cán bộ này không thuộc phòng, ban đã chọn."))
+        return cleaned
+
+
+class AssignForm(ActionForm):
+    assignee = forms.ModelChoiceField(label=_("Giao cho"), queryset=None, error_messages=REQUIRED)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agency = self.dossier.receiving_agency
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(
+                officer__agencies__in=officer_selectors.agencies_above(agency), is_active=True
+            )
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["assignee"].initial = self.user.pk
+
+
+class ResultForm(ActionForm):
+    result = forms.FileField(label=_("Tệp kết quả (PDF)"), error_messages=REQUIRED)
+
+    def clean_result(self):
+        return uploads.inspect(self.cleaned_data["result"], max_mb=settings.UPLOAD_MAX_FILE_MB)
+
+
+class DeskSupplementForm(ActionForm):
+    files = MultipleFileField(
+        label=_("Giấy tờ công dân nộp bổ sung (không bắt buộc)"), required=False
+    )
+
+    def clean_files(self):
+        return [
+            (uploads.inspect(upload, max_mb=settings.UPLOAD_MAX_FILE_MB), "")
+            for upload in self.cleaned_data["files"]
+        ]
+
+
+class ReturnResultForm(ActionForm):
+    via = forms.ChoiceField(
+        label=_("Hình thức trả kết quả"), choices=ResultDelivery.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["via"].initial = self.dossier.delivery
+
+
+class NewDueDateForm(ReasonForm):
+    new_due_at = forms.DateTimeField(
+        label=_("Hạn trả kết quả mới"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={**REQUIRED, "invalid": _("Ngày giờ không hợp lệ.")},
+    )
+
+    def clean_new_due_at(self):
+        value = self.cleaned_data["new_due_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Hạn mới phải sau thời điểm hiện tại."))
+        return value
+
+
+FORMS = {
+    A.ACCEPT: ActionForm,
+    A.REFUSE: ReasonForm,
+    A.REQUEST_SUPPLEMENT: SupplementRequestForm,
+    A.SUPPLEMENT: DeskSupplementForm,
+    A.FORWARD: ForwardForm,
+    A.RETURN_PREVIOUS: ReasonForm,
+    A.REQUEST_FEE: ActionForm,
+    A.CONFIRM_FEE: ActionForm,
+    A.STOP: ReasonForm,
+    A.RESOLVE: ResultForm,
+    A.RETURN_RESULT: ReturnResultForm,
+    A.RESET_DEADLINE: NewDueDateForm,
+    A.APOLOGIZE: NewDueDateForm,
+    A.ASSIGN: AssignForm,
+}

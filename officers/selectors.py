@@ -1,0 +1,83 @@
+"""Who an officer is and what they may see."""
+
+from django.db.models import Q, QuerySet
+
+from officers.constants import Role
+from officers.models import Officer
+from procedures.constants import AgencyTier
+from procedures.models import Agency
+
+
+def user_roles(user) -> set[str]:
+    """Return the officer roles of `user` (every role for a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Role.values)
+    if not hasattr(user, "_officer_roles"):
+        names = {role.label: role.value for role in Role}
+        user._officer_roles = {
+            names[name] for name in user.groups.values_list("name", flat=True) if name in names
+        }
+    return user._officer_roles
+
+
+def officer_of(user) -> Officer | None:
+    try:
+        return user.officer
+    except Officer.DoesNotExist:
+        return None
+
+
+def agency_scope(user) -> Q | None:
+    """Return a filter on agencies the user may see, or None for no limit (superusers).
+
+    An officer sees their agencies and every unit below them in the tree.
+    """
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_agency_paths"):
+        user._agency_paths = list(
+            Agency.objects.filter(officers__user=user).values_list("path", flat=True)
+        )
+    condition = Q(pk__in=[])
+    for path in user._agency_paths:
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+def agencies_visible(user) -> QuerySet[Agency]:
+    scope = agency_scope(user)
+    agencies = Agency.objects.all()
+    return agencies if scope is None else agencies.filter(scope)
+
+
+def can_access(user, dossier) -> bool:
+    """Whether `user` may see `dossier`: its receiving agency is in their scope."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    scope = agency_scope(user)
+    if scope is None:
+        return True
+    return Agency.objects.filter(scope, pk=dossier.receiving_agency_id).exists()
+
+
+def departments_of(agency: Agency) -> QuerySet[Agency]:
+    """Return the departments inside `agency` (its children of the department tier)."""
+    return Agency.objects.filter(parent=agency, tier=AgencyTier.DEPARTMENT, is_active=True)
+
+
+def officers_of(agency: Agency):
+    """Return the users working in `agency` (as a department or an agency)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(Q(officer__department=agency) | Q(officer__agencies=agency), is_active=True)
+        .distinct()
+    )
+
+
+def agencies_above(agency: Agency) -> QuerySet[Agency]:
+    """Return `agency` and every agency above it: whose officers have it in their scope."""
+    return Agency.objects.filter(code__in=[code for code in agency.path.split("/") if code])

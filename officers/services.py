@@ -1,0 +1,38 @@
+"""Set up the officer roles as Django groups with their permissions."""
+
+from django.contrib.auth.models import Group, Permission
+
+from officers.constants import Role
+
+# Every officer reads dossiers; the administrator also edits the catalogue and the accounts.
+READ_DOSSIERS = ["dossiers.view_dossier", "notifications.view_message"]
+CATALOGUE = [
+    f"procedures.{verb}_{model}"
+    for model in ["agency", "field", "procedure", "feerule", "requireddocument", "formfield"]
+    for verb in ["add", "change", "delete", "view"]
+]
+ACCOUNTS = [f"auth.{verb}_user" for verb in ["add", "change", "view"]] + [
+    f"officers.{verb}_officer" for verb in ["add", "change", "view"]
+]
+PERMISSIONS = {
+    Role.RECEIVING: READ_DOSSIERS,
+    Role.SPECIALIST: READ_DOSSIERS,
+    Role.LEADER: READ_DOSSIERS,
+    Role.ADMINISTRATOR: READ_DOSSIERS + CATALOGUE + ACCOUNTS + ["notifications.change_message"],
+}
+
+
+def roles_ensure(**kwargs) -> None:
+    """Create or update one group per role (post_migrate: idempotent)."""
+    for role, codes in PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role.label))
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        if set(group.permissions.all()) != set(wanted):
+            group.permissions.set(wanted)
