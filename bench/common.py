@@ -226,30 +226,9 @@ def manage(*args: str, env: dict[str, str], timeout: float = 600) -> str:
     return result.stdout
 
 
-BENCH_STATIC_STORAGE = "bench.storage.SourceMapTolerantStorage"
-
-
-def collectstatic(env: dict[str, str]) -> dict:
-    """Run `collectstatic --noinput` as the container does; return what happened.
-
-    If the project's storage fails (a missing source map, say: docker-compose's web service would
-    not start either), collect again with bench/storage.py's tolerant storage so the benchmark can
-    go on, and report the failure in the result.
-    """
-    try:
-        manage("collectstatic", "--noinput", env=env)
-        return {"storage": "project", "error": None}
-    except BenchError as error:
-        message = str(error)
-        if "MissingFileError" not in message:
-            raise
-    reason = next(
-        (line for line in message.splitlines() if "could not be found" in line), message[-500:]
-    )
-    log(f"WARNING collectstatic fails with the project's storage: {reason}")
-    log(f"WARNING collecting with {BENCH_STATIC_STORAGE} instead (serving is unchanged)")
-    manage("collectstatic", "--noinput", env={**env, "STATICFILES_STORAGE": BENCH_STATIC_STORAGE})
-    return {"storage": BENCH_STATIC_STORAGE, "error": reason.strip()}
+def collectstatic(env: dict[str, str]) -> None:
+    """Run `collectstatic --noinput` as the container does (with the project's storage)."""
+    manage("collectstatic", "--noinput", env=env)
 
 
 def setup_django(env: dict[str, str]) -> None:

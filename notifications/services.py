@@ -1,14 +1,35 @@
-"""The outbox: queue messages inside the causing transaction, send them after it commits."""
+"""The outbox: messages are written in the transaction that causes them and sent after it commits.
+
+Never lost: a message is a row before it is a task, and `messages_requeue` (celery beat, every
+minute) queues again whatever is still pending past its `requeue_at`: the broker was down at
+commit, a worker died, a retry was lost. Never sent twice: the sender locks the row while sending
+and returns early once it is sent, so a redelivered or re-queued task does nothing. The one window
+left is SMTP's own: a worker killed after the server's "250 OK" and before its commit sends again
+on the next try, with the same Message-ID, so mail clients still show one message.
+"""
+
+import dataclasses
+import datetime
+import functools
+import logging
+import random
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dossiers.receipts import dossier_summary
 from notifications import attachments as attachment_providers
-from notifications.constants import MessageChannel, MessageState
+from notifications.constants import MessageChannel, MessageState, SmsPolicy
 from notifications.models import Message
+from notifications.sms import sms_send
+
+logger = logging.getLogger(__name__)
 
 
 def message_queue(
@@ -21,9 +42,12 @@ def message_queue(
     event=None,
     attachments: list[dict] | None = None,
 ) -> Message:
-    """Write a message to the outbox and send it once the current transaction commits."""
-    from notifications.tasks import message_send
+    """Write a message to the outbox and send it once the current transaction commits.
 
+    Call it inside the transaction of the change it announces: if that rolls back, the message was
+    never written. `context` must be JSON-able; `attachments` are `{"provider": name, "id": pk}`
+    specs resolved when the message is sent (see notifications.attachments).
+    """
     message = Message.objects.create(
         channel=channel,
         recipient=recipient,
@@ -32,19 +56,217 @@ def message_queue(
         dossier=dossier,
         event=event,
         attachments=attachments or [],
+        requeue_at=_requeue_at(timezone.now()),
     )
-    transaction.on_commit(lambda: message_send.delay(message.pk))
+    transaction.on_commit(functools.partial(messages_dispatch, message_ids=[message.pk]))
     return message
 
 
+def notify_dossier(
+    *,
+    dossier,
+    event,
+    template: str,
+    extra_context: dict | None = None,
+    attachments: list[dict] | None = None,
+) -> list[Message]:
+    """Tell a dossier's citizen about `event` by email, SMS or both; return the queued messages.
+
+    Call it inside the transaction that changes the dossier, after writing `event` (a
+    DossierEvent, or None): nothing is sent if it rolls back. The email goes to
+    `applicant_email`, with `attachments`; an SMS goes to `applicant_phone` when the citizen
+    gave no email, or always, or never, as settings.SMS_NOTIFY says ("fallback", "always",
+    "never").
+
+    The context is the dossier's summary (dossiers.receipts.dossier_summary: code, procedure,
+    agency, agency_address, agency_phone, agency_hours, applicant_name, due_at, delivery,
+    originals, lookup_url…) updated with `extra_context`, which must be JSON-able: pass dates as
+    formatted text. Templates live in templates/notifications/email/<template>.{subject.txt,txt,
+    html} and templates/notifications/sms/<template>.txt, each listing the keys it reads:
+
+    - dossier_submitted: the summary alone (attach the receipt, Mẫu 01);
+    - dossier_accepted: due_at, the appointment, and optional received_at (attach Mẫu 01);
+    - supplement_requested: documents (names, or {"name", "note"}), reason, supplement_url;
+    - dossier_refused: reason (attach Mẫu 03); dossier_stopped: reason;
+    - result_ready: delivery, optional note and result_url; result_returned: returned_via,
+      optional returned_at and feedback_url;
+    - apology: old_due_at, new_due_at, reason (attach Mẫu 04).
+
+    Example::
+
+        notify_dossier(
+            dossier=dossier,
+            event=event,
+            template="dossier_refused",
+            extra_context={"reason": reason},
+            attachments=[{"provider": "slip_refusal", "id": event.pk}],
+        )
+    """
+    context = {**dossier_summary(dossier), **(extra_context or {})}
+    routes: list[tuple[str, str, list[dict] | None]] = []
+    if dossier.applicant_email:
+        routes.append((MessageChannel.EMAIL, dossier.applicant_email, attachments))
+    policy = settings.SMS_NOTIFY
+    if dossier.applicant_phone and (
+        policy == SmsPolicy.ALWAYS or (policy == SmsPolicy.FALLBACK and not dossier.applicant_email)
+    ):
+        routes.append((MessageChannel.SMS, dossier.applicant_phone, None))
+    return [
+        message_queue(
+            channel=channel,
+            recipient=recipient,
+            template=template,
+            context=context,
+            dossier=dossier,
+            event=event,
+            attachments=files,
+        )
+        for channel, recipient, files in routes
+    ]
+
+
+def messages_dispatch(*, message_ids: Sequence[int]) -> None:
+    """Hand messages to the workers (without a broker: send them now); never raise.
+
+    With the broker down, the messages not handed over are marked due at once, so that
+    `messages_requeue` queues them again as soon as it runs.
+    """
+    from notifications.tasks import message_send
+
+    for index, message_id in enumerate(message_ids):
+        try:
+            message_send.delay(message_id)
+        except Exception:
+            logger.warning(
+                "Messages %s not queued; messages_requeue will queue them again",
+                list(message_ids[index:]),
+                exc_info=True,
+            )
+            Message.objects.filter(pk__in=message_ids[index:], state=MessageState.PENDING).update(
+                requeue_at=timezone.now()
+            )
+            return
+
+
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """What one delivery attempt did: the message's state after it, and when to try again."""
+
+    state: str
+    retry_in: float | None = None
+
+
+def message_deliver(*, message_id: int) -> Attempt | None:
+    """Try to send one pending message; return what happened, or None if there was nothing to do.
+
+    The row stays locked while sending, so that a second task for the same message waits, then
+    finds it sent. A failure is recorded (attempts, last_error) and the message stays pending
+    until its next attempt, or is marked failed after settings.NOTIFICATIONS_MAX_ATTEMPTS.
+    """
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(pk=message_id, state=MessageState.PENDING)
+            .first()
+        )
+        if message is None:
+            return None
+        message.attempts += 1
+        now = timezone.now()
+        retry_in = None
+        try:
+            with transaction.atomic():  # a failure inside leaves this transaction usable
+                _send(message)
+        except Exception as error:
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+                message.state = MessageState.FAILED
+                message.requeue_at = None
+            else:
+                retry_in = retry_delay(message.attempts)
+                message.requeue_at = _requeue_at(now + datetime.timedelta(seconds=retry_in))
+            logger.warning(
+                "Message %s, attempt %s: %s", message.pk, message.attempts, message.last_error
+            )
+        else:
+            message.state = MessageState.SENT
+            message.sent_at = now
+            message.requeue_at = None
+        message.save(update_fields=["state", "attempts", "last_error", "requeue_at", "sent_at"])
+    return Attempt(state=message.state, retry_in=retry_in)
+
+
+def retry_delay(attempts: int) -> float:
+    """Return the seconds to wait after `attempts` failures: doubling, capped, with jitter.
+
+    The jitter ("equal jitter": between half and all of the step) spreads the retries of messages
+    that failed together, when the SMTP server comes back.
+    """
+    step = min(
+        settings.NOTIFICATIONS_RETRY_BACKOFF_MAX,
+        settings.NOTIFICATIONS_RETRY_BACKOFF * 2 ** (attempts - 1),
+    )
+    return random.uniform(step / 2, step)
+
+
+def messages_requeue(*, limit: int = 1000) -> int:
+    """Queue again the pending messages past their `requeue_at`; return how many.
+
+    Messages being sent at this moment are locked, and skipped. The others get a new
+    `requeue_at`, so that a message that is merely waiting in a long queue is not queued again
+    before another NOTIFICATIONS_REQUEUE_AFTER seconds.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        message_ids = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(Q(requeue_at__lte=now) | Q(requeue_at__isnull=True), state=MessageState.PENDING)
+            .order_by("requeue_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Message.objects.filter(pk__in=message_ids).update(requeue_at=_requeue_at(now))
+        transaction.on_commit(functools.partial(messages_dispatch, message_ids=message_ids))
+    if message_ids:
+        logger.info("Queued %s pending messages again", len(message_ids))
+    return len(message_ids)
+
+
+def messages_resend(*, message_ids: Iterable[int]) -> list[Message]:
+    """Queue again the given messages that are not sent, for a new round of attempts.
+
+    Return the messages queued; sent ones are left alone. For the administrator's "Gửi lại".
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        messages = list(
+            Message.objects.select_for_update()
+            .filter(pk__in=list(message_ids))
+            .exclude(state=MessageState.SENT)
+            .order_by("pk")
+        )
+        for message in messages:
+            message.state = MessageState.PENDING
+            message.attempts = 0
+            message.requeue_at = _requeue_at(now)
+        Message.objects.bulk_update(messages, ["state", "attempts", "requeue_at"])
+        transaction.on_commit(
+            functools.partial(messages_dispatch, message_ids=[message.pk for message in messages])
+        )
+    return messages
+
+
 def message_render(message: Message) -> dict[str, str]:
-    """Return the subject, text and HTML of an email message from its templates."""
+    """Return the subject, text and HTML of an email, or the text of an SMS, from its templates."""
     context = {
         **message.context,
         "site_url": settings.SITE_URL,
         "portal_name": settings.PORTAL_NAME,
         "operator": settings.PORTAL_OPERATOR,
+        "has_attachments": bool(message.attachments),
     }
+    if message.channel == MessageChannel.SMS:
+        text = render_to_string(f"notifications/sms/{message.template}.txt", context)
+        return {"text": " ".join(text.split())}
     base = f"notifications/email/{message.template}"
     return {
         "subject": " ".join(render_to_string(f"{base}.subject.txt", context).split()),
@@ -53,40 +275,29 @@ def message_render(message: Message) -> dict[str, str]:
     }
 
 
-def message_deliver(*, message_id: int) -> bool:
-    """Send one message unless it was already sent; return whether this call sent it.
-
-    The row stays locked while sending, so two workers given the same message never both send it.
-    """
-    with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.state == MessageState.SENT:
-            return False
-        message.attempts += 1
-        try:
-            _send(message)
-        except Exception as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.save(update_fields=["attempts", "last_error"])
-            raise
-        message.state = MessageState.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "state", "sent_at", "last_error"])
-        return True
+def _requeue_at(moment: datetime.datetime) -> datetime.datetime:
+    return moment + datetime.timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER)
 
 
 def _send(message: Message) -> None:
-    if message.channel != MessageChannel.EMAIL:
-        raise NotImplementedError(message.channel)
     rendered = message_render(message)
+    if message.channel == MessageChannel.SMS:
+        sms_send(to=message.recipient, text=rendered["text"])
+        return
     email = EmailMultiAlternatives(
         subject=rendered["subject"],
         body=rendered["text"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
+        # The same on every attempt: a copy sent twice in SMTP's window is shown once.
+        headers={"Message-ID": _message_id(message)},
     )
     email.attach_alternative(rendered["html"], "text/html")
     for spec in message.attachments:
         email.attach(*attachment_providers.resolve(spec))
     email.send()
+
+
+def _message_id(message: Message) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<thongbao-{message.pk}.{message.created_at:%Y%m%d%H%M%S}@{host}>"

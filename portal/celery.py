@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         "task": "dossiers.tasks.procedures_refresh_usage",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Messages the broker never got (down at commit) or a worker lost (killed mid-send).
+    "notifications-requeue": {
+        "task": "notifications.tasks.messages_requeue",
+        "schedule": crontab(),
+    },
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from portal.pagecache import catalogue_changed
 from procedures.models import Agency, FeeRule, Field, FormField, Procedure, RequiredDocument
 
 
@@ -174,6 +175,8 @@ def load_procedures(data: dict) -> dict[str, int]:
             changed += 1
             # Any change to a procedure or its parts is a new version of its published data.
             Procedure.objects.filter(pk=procedure.pk).update(updated_at=timezone.now())
+    if changed:
+        catalogue_changed()  # the bulk writes above send no signals
     return {
         "procedures": len(data["procedures"]),
         "procedures_created": created,

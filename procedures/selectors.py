@@ -31,8 +31,13 @@ def procedure_search(*, filters: CatalogueFilter) -> QuerySet[Procedure]:
     """
     procedures = procedure_active_list()
     if filters.agency is not None:
+        # The subtree's ids first: a join on the path prefix makes PostgreSQL probe every
+        # receiving row of the province (tens of thousands) twice per page.
+        subtree = list(
+            Agency.objects.filter(path__startswith=filters.agency.path).values_list("pk", flat=True)
+        )
         receives = Procedure.receiving_agencies.through.objects.filter(
-            procedure=OuterRef("pk"), agency__path__startswith=filters.agency.path
+            procedure=OuterRef("pk"), agency_id__in=subtree
         )
         procedures = procedures.filter(Exists(receives))
     if filters.field is not None:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from portal.pagecache import cached_page
 from procedures import selectors, services
 from procedures.forms import CatalogueFilterForm
 from procedures.models import RequiredDocument
@@ -18,6 +19,7 @@ DOWNLOAD_TYPES = {
 
 
 @require_GET
+@cached_page
 def home(request):
     return render(
         request,
@@ -32,6 +34,7 @@ def home(request):
 
 
 @require_GET
+@cached_page
 def catalogue(request):
     form = CatalogueFilterForm(request.GET)
     procedures = selectors.procedure_search(filters=form.to_filter())
@@ -53,6 +56,7 @@ def _procedure_or_404(code):
 
 
 @require_GET
+@cached_page
 def detail(request, code):
     procedure = _procedure_or_404(code)
     return render(

@@ -43,11 +43,13 @@ def _test_settings(tmp_path, settings):
 
 @pytest.fixture(autouse=True)
 def _cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in ("default", "local"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "local"):
+        caches[name].clear()
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -155,8 +155,8 @@ def test_beat_runs_the_maintenance_tasks():
 
     app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks.py
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert tasks == {
+    assert {
         "dossiers.tasks.drafts_purge_expired",
         "dossiers.tasks.procedures_refresh_usage",
-    }
+    } <= tasks
     assert set(tasks) <= set(app.tasks)

@@ -215,10 +215,10 @@ def test_supplement_wait_moves_the_due_date(dossier, desk):
         services.dossier_receive_supplement(dossier_id=dossier.pk)
     moved = reload(dossier)
     assert moved.status == S.ACCEPTED
-    assert (
-        moved.due_at == datetime.datetime(2026, 12, 3, 17, 0, tzinfo=HCM) + datetime.timedelta(0)
-        or moved.due_at > due
-    )
+    # Same-day procedure accepted Tue 1/12 8:00: due 1/12 17:00. The wait from 1/12 10:00 to
+    # 3/12 11:00 is 17 working hours (5 + 8 + 4), so the due date moves to Fri 4/12 8:00.
+    assert due == datetime.datetime(2026, 12, 1, 17, 0, tzinfo=HCM)
+    assert moved.due_at == datetime.datetime(2026, 12, 4, 8, 0, tzinfo=HCM)
     request = SupplementRequest.objects.get()
     assert request.answered_at is not None and request.closed_at is not None
 

@@ -18,7 +18,7 @@ def grow(catalogue, n=25):
 # Query counts per page, pinned: they must not grow with the catalogue.
 HOME_QUERIES = 3  # fields with counts, most used, level counts
 LIST_QUERIES = 4  # provinces (select), fields (select), count, page
-LIST_WITH_PROVINCE_QUERIES = 8  # + province, ward and field lookups, wards (select)
+LIST_WITH_PROVINCE_QUERIES = 9  # + province, ward, field lookups, wards (select), subtree ids
 DETAIL_QUERIES = 6  # procedure, documents, fees, form fields, agencies shown, per province
 
 
