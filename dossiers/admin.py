@@ -209,17 +209,17 @@ class DossierAdmin(admin.ModelAdmin):
 
     def _bulk(self, request, queryset, action):
         done, refused = [], []
-        for dossier in queryset.only("pk", "code"):
+        for pk, code in queryset.values_list("pk", "code"):
             try:
                 perform(
                     action,
-                    dossier_id=dossier.pk,
+                    dossier_id=pk,
                     user=request.user,
                     data=self._bulk_data(request, action),
                 )
-                done.append(dossier.code)
+                done.append(code)
             except ValidationError as error:
-                refused.append(f"{dossier.code}: {' '.join(error.messages)}")
+                refused.append(f"{code}: {' '.join(error.messages)}")
         if done:
             self.message_user(
                 request,
