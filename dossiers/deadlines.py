@@ -53,6 +53,8 @@ class WorkCalendar:
         """Return the moment `hours` working hours after `start` (aware; any time zone)."""
         remaining = round(hours * 3600)
         moment = timezone.localtime(start)
+        if remaining <= 0:
+            return moment
         day = moment.date()
         while True:
             if self.is_working_day(day):

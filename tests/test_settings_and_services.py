@@ -99,3 +99,12 @@ def test_cache_and_broker_use_redis():
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1)
         assert conn.transport_cls == "redis"
+
+
+def test_collectstatic_works_with_the_production_storage(tmp_path):
+    result = run_manage(
+        "collectstatic", "--noinput", "-v", "0", env={"STATIC_ROOT": str(tmp_path / "static")}
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "css/portal.css" in manifest and "vendor/bootstrap-5.3.9/bootstrap.min.css" in manifest

@@ -85,6 +85,11 @@ def test_working_seconds_between_skips_nights_weekends_and_holidays():
     assert calendar.working_seconds_between(end, start) == 0
 
 
+def test_adding_no_time_changes_nothing_even_at_closing_time():
+    closing = at("2026-11-23 17:00")
+    assert calendar.add_working_hours(closing, 0) == closing
+
+
 def test_add_hours_and_seconds_between_agree():
     start = at("2026-11-20 10:15")
     for hours in [0.5, 3, 8, 17.25, 40]:
