@@ -99,9 +99,10 @@ class DatabaseUrl:
         return psycopg2.connect(connect_timeout=10, **kwargs)
 
 
-def bench_database_url() -> DatabaseUrl:
-    """Return the benchmark database from BENCH_DATABASE_URL, refusing anything risky to drop."""
-    db = DatabaseUrl.parse(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+def bench_database_url(default: str = DEFAULT_DATABASE_URL) -> DatabaseUrl:
+    """Return the benchmark database from BENCH_DATABASE_URL (else `default`), refusing anything
+    risky to drop."""
+    db = DatabaseUrl.parse(os.environ.get("BENCH_DATABASE_URL", default))
     if db.host not in LOCAL_HOSTS:
         raise BenchError(f"the benchmark database must be on loopback, not {db.host!r}")
     if "bench" not in db.name:
@@ -250,19 +251,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_get(url: str, *, timeout: float = 10) -> tuple[int, bytes]:
-    """GET `url` without following redirects; return (status, body)."""
+def http_request(
+    url: str,
+    *,
+    timeout: float = 10,
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """GET (or POST `data`) `url` without following redirects; return (status, headers, body)."""
 
     class _NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
 
     opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
-        with opener.open(url, timeout=timeout) as response:
-            return response.status, response.read()
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, dict(error.headers), error.read()
+
+
+def http_get(
+    url: str, *, timeout: float = 10, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    """GET `url` without following redirects; return (status, body)."""
+    status, _, body = http_request(url, timeout=timeout, headers=headers)
+    return status, body
 
 
 class GunicornServer:
@@ -441,9 +457,21 @@ def parse_wrk(output: str, command: list[str] | None = None) -> WrkResult:
 
 
 def run_wrk(
-    url: str, *, duration: float, connections: int, threads: int = 2, timeout: str = "10s"
+    url: str,
+    *,
+    duration: float,
+    connections: int,
+    threads: int = 2,
+    timeout: str = "10s",
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+    script_args: list[str] | tuple[str, ...] = (),
 ) -> WrkResult:
-    """Run `wrk --latency` against a loopback `url`; bounded by duration + 60 s."""
+    """Run `wrk --latency` against a loopback `url`; bounded by duration + 60 s.
+
+    `headers` are sent with every request (a session cookie, say); `script` is a wrk Lua script,
+    given `script_args` after `--`.
+    """
     host = urllib.parse.urlsplit(url).hostname
     if host != LOOPBACK:
         raise BenchError(f"load is generated on loopback only, not against {host!r}")
@@ -457,7 +485,10 @@ def run_wrk(
         f"--duration={max(1, round(duration))}s",
         f"--timeout={timeout}",
         "--latency",
+        *(f"--header={name}: {value}" for name, value in (headers or {}).items()),
+        *([f"--script={script}"] if script else []),
         url,
+        *(["--", *map(str, script_args)] if script_args else []),
     ]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=duration + 60, check=False
@@ -478,6 +509,7 @@ class Page:
     path: str
     baseline: bool = False
     note: str = ""
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)  # a session cookie, say
 
 
 @dataclasses.dataclass
@@ -490,7 +522,7 @@ class Measurement:
 
 
 def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
-    status, body = http_get(server.url(page.path))
+    status, body = http_get(server.url(page.path), headers=page.headers)
     if status != 200:
         raise BenchError(
             f"{page.name} {page.path} answered {status}, not 200:\n"
@@ -513,10 +545,11 @@ def measure_pages(
     for page in pages:
         status, size = check_page(server, page)
         url = server.url(page.path)
+        options = {"connections": connections, "threads": threads, "headers": page.headers}
         if warmup > 0:
-            run_wrk(url, duration=warmup, connections=connections, threads=threads)
+            run_wrk(url, duration=warmup, **options)
         restarts = server.worker_restarts()
-        result = run_wrk(url, duration=duration, connections=connections, threads=threads)
+        result = run_wrk(url, duration=duration, **options)
         restarts = server.worker_restarts() - restarts
         if result.errors:
             raise BenchError(

@@ -130,6 +130,12 @@ class Dossier(models.Model):
     def get_absolute_url(self):
         return reverse("dossiers:success", kwargs={"code": self.code})
 
+    @property
+    def result_online(self) -> bool:
+        """Whether the citizen may download the result: it exists and is delivered online."""
+        online = ResultDelivery.ONLINE
+        return bool(self.result_file) and online in (self.delivery, self.returned_via)
+
 
 class DossierSequence(models.Model):
     """The last dossier number given by an agency on a day: codes restart each day."""

@@ -1,6 +1,7 @@
 """The receipt Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" and the dossier summary."""
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,20 @@ ORIGINAL_COPY_TYPES = {CopyType.ORIGINAL, CopyType.ORIGINAL_OR_CERTIFIED}
 
 
 def lookup_url(dossier: Dossier) -> str:
-    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?ma={dossier.code}"
+    return f"{settings.SITE_URL}{reverse('tracking:lookup')}?ma={dossier.code}"
 
 
 def when(moment) -> str:
     return date_format(timezone.localtime(moment), "H:i \\n\\g\\à\\y d/m/Y") if moment else ""
+
+
+RATING_SALT = "tracking.rating"
+
+
+def rating_url(dossier: Dossier) -> str:
+    """The signed link of the "result returned" email to rate the service, without a login."""
+    token = signing.dumps(dossier.pk, salt=RATING_SALT)
+    return f"{settings.SITE_URL}{reverse('tracking:rate', kwargs={'token': token})}"
 
 
 def supplement_url(request) -> str:

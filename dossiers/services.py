@@ -669,7 +669,13 @@ def dossier_return_result(*, dossier_id: int, actor, via: str, note: str = "") -
         note=note,
         now=now,
     )
-    _notify(dossier, event, "result_returned", returned_via=str(ResultDelivery(via).label))
+    _notify(
+        dossier,
+        event,
+        "result_returned",
+        returned_via=str(ResultDelivery(via).label),
+        rating_url=receipts.rating_url(dossier),
+    )
     return event
 
 
@@ -721,3 +727,20 @@ def dossier_note_add(*, dossier_id: int, actor, text: str) -> DossierNote:
     if dossier is None or not officer_selectors.can_access(actor, dossier):
         raise ValidationError(_("Không tìm thấy hồ sơ."), code="not_found")
     return DossierNote.objects.create(dossier=dossier, author=actor, text=text.strip())
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier_id: int, reason: str = "") -> Dossier:
+    """The citizen withdraws the dossier (status 7); any open supplement request closes."""
+    dossier = _lock(dossier_id, None, EventAction.WITHDRAW)
+    now = timezone.now()
+    dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    _record(
+        dossier,
+        None,
+        EventAction.WITHDRAW,
+        to_status=DossierStatus.WITHDRAWN,
+        note=reason.strip(),
+        now=now,
+    )
+    return dossier

@@ -11,6 +11,5 @@ urlpatterns = [
     path("nop-ho-so/<uuid:token>/tep/<int:file_id>/xoa/", views.remove_file, name="remove_file"),
     path("ho-so/<str:code>/da-nop/", views.success, name="success"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
-    path("tra-cuu/", views.lookup, name="lookup"),
     path("bo-sung/<uuid:token>/", views.supplement, name="supplement"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dossiers import display, receipts, selectors, services
+from dossiers.access import DOSSIERS, DRAFTS, remember, remembered
 from dossiers.constants import WizardStep
 from dossiers.forms import (
     AgencyForm,
@@ -20,14 +21,7 @@ from dossiers.forms import (
 )
 from procedures import selectors as catalogue
 
-DRAFTS, DOSSIERS = "drafts", "dossiers"
 STEPS = list(WizardStep)
-
-
-def _remember(request, key, value):
-    values = request.session.get(key, [])
-    if value not in values:
-        request.session[key] = [*values[-19:], value]
 
 
 def _bound(request, files=False):
@@ -46,7 +40,7 @@ def _next_step(step):
 
 
 def _load_draft(request, token):
-    draft = selectors.draft_for_session(token=token, session_tokens=request.session.get(DRAFTS, []))
+    draft = selectors.draft_for_session(token=token, session_tokens=remembered(request, DRAFTS))
     if draft is None:
         raise Http404
     return draft
@@ -70,7 +64,7 @@ def start(request, code):
     if not request.session.session_key:
         request.session.save()
     draft = services.draft_start(session_key=request.session.session_key, procedure=procedure)
-    _remember(request, DRAFTS, str(draft.token))
+    remember(request, DRAFTS, str(draft.token))
     first = WizardStep.DECLARATION if draft.agency_id else WizardStep.AGENCY
     return redirect(_step_url(draft, first))
 
@@ -198,7 +192,7 @@ def _review(request, draft):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _remember(request, DOSSIERS, dossier.code)
+            remember(request, DOSSIERS, dossier.code)
             return redirect(dossier)
     return _render_step(
         request,
@@ -218,9 +212,7 @@ def _review(request, draft):
 
 @require_GET
 def success(request, code):
-    dossier = selectors.dossier_for_session(
-        code=code, session_codes=request.session.get(DOSSIERS, [])
-    )
+    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None:
         raise Http404
     return render(
@@ -232,9 +224,7 @@ def success(request, code):
 
 @require_GET
 def receipt(request, code):
-    dossier = selectors.dossier_for_session(
-        code=code, session_codes=request.session.get(DOSSIERS, [])
-    )
+    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None:
         raise Http404
     response = HttpResponse(
@@ -242,17 +232,6 @@ def receipt(request, code):
     )
     response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
     return response
-
-
-@require_GET
-def lookup(request):
-    code = (request.GET.get("ma") or "").strip()[:40]
-    dossier = selectors.dossier_public(code=code) if code else None
-    return render(
-        request,
-        "dossiers/lookup.html",
-        {"code": code, "dossier": dossier, "not_found": bool(code) and dossier is None},
-    )
 
 
 @require_GET

@@ -60,8 +60,10 @@ class MessageInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
     extra = 0
-    can_delete = False
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "dossiers",
     "notifications",
     "officers",
+    "tracking",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +245,18 @@ UPLOAD_MAX_FILE_MB = env.int("UPLOAD_MAX_FILE_MB", default=10)
 UPLOAD_MAX_DOSSIER_MB = env.int("UPLOAD_MAX_DOSSIER_MB", default=50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
+# Lookup: rate limits (django-ratelimit syntax) and the captcha after this many misses per hour.
+LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="60/m")
+VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="20/h")
+VERIFY_RATE_PER_CODE = env.str("VERIFY_RATE_PER_CODE", default="10/h")
+LOOKUP_CAPTCHA_AFTER = env.int("LOOKUP_CAPTCHA_AFTER", default=3)
+RATELIMIT_VIEW = "tracking.views.rate_limited"
+# Django's own RedisCache increments atomically; without REDIS_URL the embedded server is one
+# process, whose memory cache is then shared by every request.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)
 
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=20)
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)

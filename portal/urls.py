@@ -14,6 +14,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("tracking.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

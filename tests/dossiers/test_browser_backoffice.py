@@ -112,9 +112,7 @@ def test_overdue_dossier_is_flagged(page, catalogue, desk, screenshot):
 
     dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
     services.dossier_accept(dossier_id=dossier.pk, actor=desk["receiving"])
-    Dossier.objects.filter(pk=dossier.pk).update(
-        due_at=timezone.now() - datetime.timedelta(days=2)
-    )
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() - datetime.timedelta(days=2))
     log_in(page, "motcua")
     assert page.locator("#queues .queue-qua-han .queue-count").inner_text() == "1"
     page.locator("#queues .queue-qua-han").click()

@@ -1,0 +1,76 @@
+-- wrk script: send each pre-generated request once, then stop.
+--
+--   wrk ... --script bench/replay.lua http://127.0.0.1:PORT -- REQUESTS_FILE THREADS
+--
+-- REQUESTS_FILE has one request per line, four tab-separated fields:
+--   METHOD  PATH  COOKIE-HEADER  BODY (urlencoded, may be empty)
+-- Thread k of THREADS sends lines k, k + THREADS, k + 2 × THREADS… in order, so no request is
+-- sent twice. A thread that has sent all its lines stops (the last request it returns is a GET of
+-- /healthz, counted apart). At the end, one line per response kind is printed:
+--   status <kind> <count>
+-- where kind is the status code, or "302-success" for a redirect to /ho-so/<code>/da-nop/.
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local path, nthreads = args[1], tonumber(args[2])
+  queue = {}
+  local line_no = 0
+  for line in io.lines(path) do
+    if line_no % nthreads == id then
+      local method, target, cookie, body = line:match("^(%u+)\t(%S+)\t([^\t]*)\t(.*)$")
+      local headers = {}
+      if cookie ~= "" then headers["Cookie"] = cookie end
+      if method == "POST" then
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+      end
+      if body == "" then body = nil end
+      table.insert(queue, wrk.format(method, target, headers, body))
+    end
+    line_no = line_no + 1
+  end
+  position = 0
+  exhausted = 0
+  counts = {}
+end
+
+function request()
+  position = position + 1
+  if position > #queue then
+    exhausted = exhausted + 1
+    wrk.thread:stop()
+    return wrk.format("GET", "/healthz", {})
+  end
+  return queue[position]
+end
+
+function response(status, headers, body)
+  local kind = tostring(status)
+  if status == 302 then
+    local location = headers["Location"] or headers["location"] or ""
+    if location:find("/da%-nop/") then kind = "302-success" end
+  end
+  counts[kind] = (counts[kind] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local total = {}
+  local stopped = 0
+  for _, thread in ipairs(threads) do
+    for kind, n in pairs(thread:get("counts") or {}) do
+      total[kind] = (total[kind] or 0) + n
+    end
+    if (thread:get("exhausted") or 0) > 0 then stopped = stopped + 1 end
+  end
+  for kind, n in pairs(total) do
+    io.write(string.format("status %s %d\n", kind, n))
+  end
+  io.write(string.format("threads_exhausted %d\n", stopped))
+end

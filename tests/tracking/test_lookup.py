@@ -1,0 +1,159 @@
+"""The public lookup: progress without personal data; details after the second factor."""
+
+import logging
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from dossiers import services
+from dossiers.constants import DossierStatus as S
+from dossiers.models import Dossier
+from dossiers.uploads import inspect
+from tests.dossiers.factories import submitted
+from tests.dossiers.helpers import PDF_BYTES
+from tracking.models import Rating
+
+pytestmark = pytest.mark.django_db
+PHONE = "0912345678"
+
+
+@pytest.fixture
+def dossier(catalogue, desk):
+    dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
+    services.dossier_accept(dossier_id=dossier.pk, actor=desk["receiving"])
+    services.dossier_forward(
+        dossier_id=dossier.pk,
+        actor=desk["receiving"],
+        department=desk["justice"],
+        assignee=desk["specialist"],
+    )
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def verify(client, code, phone=PHONE):
+    return client.post("/tra-cuu/xac-thuc/", {"ma": code, "dien_thoai": phone})
+
+
+def test_progress_by_code_shows_where_it_is_and_no_personal_data(client, dossier, desk):
+    body = client.get("/tra-cuu/", {"ma": dossier.code.lower()}).content.decode()
+    assert "Đang xử lý" in body and "phòng chuyên môn thẩm định" in body
+    assert "Phòng Tư pháp" in body  # which department holds it
+    assert "Cán bộ, Chuyên viên" in body  # who handles it, with their title
+    assert "Chuyển xử lý" in body and "Tiếp nhận" in body  # the history
+    for private in ["Nguyễn Văn An", PHONE, "an.nguyen@example.vn", "Ngọc Lâm", "giay-to.pdf"]:
+        assert private not in body, private
+
+
+def test_unknown_code_says_not_found(client, db):
+    response = client.get("/tra-cuu/", {"ma": "000.01.00.H26-260101-9999"})
+    assert "Không tìm thấy hồ sơ" in response.content.decode()
+
+
+def test_second_factor_opens_the_details(client, dossier):
+    response = verify(client, dossier.code, "+84 912 345 678")
+    assert response.status_code == 302
+    body = client.get(response["Location"]).content.decode()
+    assert "Nguyễn Văn An" in body and "Ngọc Lâm" in body and "giay-to.pdf" in body
+    document = dossier.documents.first()
+    download = client.get(f"/tra-cuu/{dossier.code}/tep/{document.pk}/")
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 200
+
+
+def test_details_need_the_second_factor(client, dossier):
+    document = dossier.documents.first()
+    for url in [
+        f"/tra-cuu/{dossier.code}/chi-tiet/",
+        f"/tra-cuu/{dossier.code}/tep/{document.pk}/",
+        f"/tra-cuu/{dossier.code}/rut-ho-so/",
+        f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_unknown_code_and_wrong_phone_get_the_same_answer(client, dossier, caplog):
+    caplog.set_level(logging.INFO, logger="portal.lookup")
+    wrong_phone = verify(client, dossier.code, "0987654321")
+    unknown = verify(Client(), "000.01.00.H26-260101-9999", PHONE)
+    assert wrong_phone.status_code == unknown.status_code == 400
+    message = "Mã hồ sơ hoặc số điện thoại không đúng."
+    assert message in wrong_phone.content.decode() and message in unknown.content.decode()
+    assert sum("verification failed" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_captcha_after_three_misses(client, dossier, settings):
+    settings.LOOKUP_CAPTCHA_AFTER = 3
+    for _ in range(2):
+        assert "captcha_1" not in verify(client, dossier.code, "0987654321").content.decode()
+    third = verify(client, dossier.code, "0987654321").content.decode()
+    assert "captcha_1" in third
+    # Now even the right number needs the captcha.
+    response = verify(client, dossier.code)
+    assert response.status_code == 400
+    assert "Vui lòng nhập mã xác nhận." in response.content.decode()
+
+
+def test_rate_limits_per_address_and_per_code(client, dossier, settings):
+    settings.VERIFY_RATE_PER_CODE = "3/h"
+    settings.LOOKUP_CAPTCHA_AFTER = 100
+    for _ in range(3):
+        assert verify(Client(REMOTE_ADDR="10.0.0.9"), dossier.code, "0987654321").status_code == 400
+    # A fourth try on the same dossier is refused, from any address, even with the right number.
+    assert verify(Client(REMOTE_ADDR="10.0.0.7"), dossier.code).status_code == 429
+    settings.LOOKUP_RATE_PER_IP = "2/m"
+    client.get("/tra-cuu/", {"ma": dossier.code})
+    client.get("/tra-cuu/", {"ma": dossier.code})
+    limited = client.get("/tra-cuu/", {"ma": dossier.code})
+    assert limited.status_code == 429
+    assert "Bạn đã tra cứu quá nhiều lần" in limited.content.decode()
+
+
+def test_withdrawal_needs_confirmation(client, dossier):
+    verify(client, dossier.code)
+    response = client.post(f"/tra-cuu/{dossier.code}/rut-ho-so/", {"ly_do": "Nộp nhầm"})
+    assert "Vui lòng đánh dấu để xác nhận rút hồ sơ." in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == S.PROCESSING
+    client.post(f"/tra-cuu/{dossier.code}/rut-ho-so/", {"ly_do": "Nộp nhầm", "xac_nhan": "on"})
+    withdrawn = Dossier.objects.get(pk=dossier.pk)
+    assert withdrawn.status == S.WITHDRAWN
+    assert withdrawn.events.last().note == "Nộp nhầm"
+    assert "Rút hồ sơ</a>" not in client.get(f"/tra-cuu/{dossier.code}/chi-tiet/").content.decode()
+
+
+def finish(dossier, desk):
+    result = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
+    services.dossier_resolve(dossier_id=dossier.pk, actor=desk["specialist"], result_file=result)
+    services.dossier_return_result(dossier_id=dossier.pk, actor=desk["receiving"], via="online")
+
+
+def test_rating_once_after_the_result(client, dossier, desk):
+    verify(client, dossier.code)
+    assert (
+        "Đánh giá mức độ hài lòng"
+        not in client.get(f"/tra-cuu/{dossier.code}/chi-tiet/").content.decode()
+    )
+    finish(dossier, desk)
+    client.post(f"/tra-cuu/{dossier.code}/chi-tiet/", {"muc_do": "3", "y_kien": "Nhanh, gọn"})
+    rating = Rating.objects.get()
+    assert (rating.score, rating.comment) == (3, "Nhanh, gọn")
+    body = client.get(f"/tra-cuu/{dossier.code}/chi-tiet/").content.decode()
+    assert "Cảm ơn bạn đã đánh giá: Rất hài lòng." in body
+
+
+def test_rating_by_the_emailed_link(client, dossier, desk):
+    from notifications.models import Message
+
+    finish(dossier, desk)
+    link = Message.objects.get(template="result_returned").context["rating_url"]
+    path = link.split("//", 1)[1].split("/", 1)[1]
+    client.post(f"/{path}", {"muc_do": "1", "y_kien": "Phải chờ lâu"})
+    client.post(f"/{path}", {"muc_do": "3"})
+    assert list(Rating.objects.values_list("score", flat=True)) == [1]
+    assert client.get("/danh-gia/gia-mao/").status_code == 404
+
+
+def test_result_file_online_only_when_delivered_online(client, dossier, desk):
+    finish(dossier, desk)
+    verify(client, dossier.code)
+    assert client.get(f"/tra-cuu/{dossier.code}/ket-qua/").status_code == 200
