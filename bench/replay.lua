@@ -8,7 +8,11 @@
 -- sent twice. A thread that has sent all its lines stops (the last request it returns is a GET of
 -- /healthz, counted apart). At the end, one line per response kind is printed:
 --   status <kind> <count>
--- where kind is the status code, or "302-success" for a redirect to /ho-so/<code>/da-nop/.
+-- where kind is the status code, or "302-success" for a redirect to /ho-so/<code>/da-nop/, then
+--   sent <count>             lines of REQUESTS_FILE handed to wrk (sent, answered or not)
+--   threads_exhausted <count>
+-- wrk does not read the responses still in flight when the run ends (at most one per
+-- connection), so the server may have handled a few more requests than were counted.
 
 local threads = {}
 local counter = 0
@@ -36,6 +40,7 @@ function init(args)
     end
     line_no = line_no + 1
   end
+  queued = #queue
   position = 0
   exhausted = 0
   counts = {}
@@ -62,8 +67,9 @@ end
 
 function done(summary, latency, requests)
   local total = {}
-  local stopped = 0
+  local stopped, sent = 0, 0
   for _, thread in ipairs(threads) do
+    sent = sent + math.min(thread:get("position") or 0, thread:get("queued") or 0)
     for kind, n in pairs(thread:get("counts") or {}) do
       total[kind] = (total[kind] or 0) + n
     end
@@ -72,5 +78,6 @@ function done(summary, latency, requests)
   for kind, n in pairs(total) do
     io.write(string.format("status %s %d\n", kind, n))
   end
+  io.write(string.format("sent %d\n", sent))
   io.write(string.format("threads_exhausted %d\n", stopped))
 end

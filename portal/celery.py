@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "dossiers.tasks.drafts_purge_expired",
         "schedule": crontab(minute=17),
     },
+    "stats-refresh-recent": {
+        "task": "stats.tasks.stats_refresh_recent",
+        "schedule": crontab(minute="*/15"),
+    },
     "procedures-refresh-usage": {
         "task": "dossiers.tasks.procedures_refresh_usage",
         "schedule": crontab(hour=2, minute=30),

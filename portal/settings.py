@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "notifications",
     "officers",
     "tracking",
+    "stats",
     "django_ratelimit",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
     path("", include("tracking.urls")),
+    path("", include("stats.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

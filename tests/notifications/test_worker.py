@@ -76,6 +76,12 @@ def celery_broker(url: str):
         app.conf.broker_url, app.conf.task_always_eager = saved
 
 
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Here tasks go to the real broker and worker of `stack`."""
+    yield
+
+
 @pytest.fixture(scope="module")
 def stack(django_db_setup, tmp_path_factory):
     if connection.vendor != "postgresql":

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from stats import services
+
+
+@shared_task
+def stats_refresh_recent() -> None:
+    """Recompute this month's and last month's figures (celery beat, every 15 minutes)."""
+    services.stats_refresh_recent()
