@@ -42,6 +42,20 @@ def _test_settings(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Run tasks in-process after commit even when REDIS_URL is set, as the embedded default does.
+
+    Tests of the real broker and worker (tests/notifications/test_worker.py) override this.
+    """
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def _cache():
     from django.core.cache import caches
 
