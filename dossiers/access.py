@@ -4,6 +4,8 @@ Anonymous citizens have no account; the session remembers their own drafts and d
 ones they proved with the second factor on the lookup page).
 """
 
+from django.http import FileResponse, Http404
+
 DRAFTS, DOSSIERS = "drafts", "dossiers"
 KEEP = 20
 
@@ -16,3 +18,15 @@ def remember(request, key: str, value: str) -> None:
 
 def remembered(request, key: str) -> list[str]:
     return request.session.get(key, [])
+
+
+def attachment_response(dossier, document_pk: int) -> FileResponse:
+    """Serve one of `dossier`'s attached files (the caller has checked who asks), or 404."""
+    document = next((d for d in dossier.documents.all() if d.pk == document_pk), None)
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        filename=document.original_name,
+    )

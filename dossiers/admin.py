@@ -17,9 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers import admin_forms, selectors, services, slips, workflow
+from dossiers.access import attachment_response
 from dossiers.constants import EventAction as A
+from dossiers.display import declaration_rows
 from dossiers.models import Dossier
-from officers.selectors import user_roles
+from dossiers.validators import normalize_phone
+from officers.selectors import agencies_visible, user_roles
+from procedures.constants import AgencyTier
 
 DEADLINE_BADGES = {
     "overdue": ("danger", gettext_lazy("Quá hạn")),
@@ -48,9 +52,6 @@ class ScopedAgencyFilter(admin.SimpleListFilter):
     parameter_name = "co_quan"
 
     def lookups(self, request, model_admin):
-        from officers.selectors import agencies_visible
-        from procedures.constants import AgencyTier
-
         agencies = agencies_visible(request.user).exclude(tier=AgencyTier.DEPARTMENT)
         return [(agency.code, agency.name) for agency in agencies.order_by("name")[:200]]
 
@@ -160,8 +161,6 @@ class DossierAdmin(admin.ModelAdmin):
         return selectors.dossiers_visible(request.user).select_related(*self.list_select_related)
 
     def get_search_results(self, request, queryset, search_term):
-        from dossiers.validators import normalize_phone
-
         term = search_term.strip()
         if term and normalize_phone(term).isdigit():
             term = normalize_phone(term)
@@ -284,8 +283,6 @@ class DossierAdmin(admin.ModelAdmin):
             for action in workflow.OFFICER_ACTIONS
             if workflow.is_allowed(action, status=dossier.status, roles=roles)
         ]
-        from dossiers.display import declaration_rows
-
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -363,15 +360,7 @@ class DossierAdmin(admin.ModelAdmin):
         return redirect(self._detail_url(dossier) + "#ghi-chu")
 
     def file_view(self, request, pk, document_pk):
-        dossier = self._dossier(request, pk)
-        document = next((d for d in dossier.documents.all() if d.pk == document_pk), None)
-        if document is None:
-            raise Http404
-        return FileResponse(
-            document.file.open("rb"),
-            content_type=document.content_type,
-            filename=document.original_name,
-        )
+        return attachment_response(self._dossier(request, pk), document_pk)
 
     def result_view(self, request, pk):
         dossier = self._dossier(request, pk)

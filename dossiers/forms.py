@@ -224,8 +224,9 @@ class AttachmentsForm(forms.Form):
         return [(document, self[f"tep_{document.pk}"]) for document in self.documents]
 
 
-class ReviewForm(forms.Form):
-    captcha = CaptchaField(
+def captcha_field() -> CaptchaField:
+    """The "Mã xác nhận" of every public form that needs one."""
+    return CaptchaField(
         label=_("Mã xác nhận"),
         help_text=_("Nhập các ký tự trong hình, không phân biệt chữ hoa, chữ thường."),
         error_messages={
@@ -233,6 +234,10 @@ class ReviewForm(forms.Form):
             "required": _("Vui lòng nhập mã xác nhận."),
         },
     )
+
+
+class ReviewForm(forms.Form):
+    captcha = captcha_field()
 
 
 class SupplementForm(forms.Form):

@@ -185,6 +185,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Keep a worker's database connection across tasks, as CONN_MAX_AGE does for web requests:
+# Celery would otherwise connect anew for every task. notifications' tasks (one runs every
+# minute) start by dropping a connection that broke or outlived CONN_MAX_AGE.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # Notifications (notifications/): retries with exponential backoff and jitter, then "failed";
 # pending messages not handled REQUEUE_AFTER seconds after they were due are queued again.

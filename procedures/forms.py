@@ -7,20 +7,10 @@ from procedures.models import Agency, Field
 from procedures.selectors import CatalogueFilter
 
 
-class CatalogueFilterForm(forms.Form):
-    """The catalogue's search box and filters, bound to the query string."""
+class ProvinceAgencyForm(forms.Form):
+    """A province, then one of its receiving units: the second list fills once a province is
+    chosen (the page reloads on change; portal.js)."""
 
-    q = forms.CharField(
-        label=_("Tìm thủ tục"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": _("Tên hoặc mã thủ tục, ví dụ: đăng ký khai sinh"),
-                "type": "search",
-            }
-        ),
-    )
     tinh = forms.ModelChoiceField(
         label=_("Tỉnh, thành phố"),
         queryset=Agency.objects.none(),
@@ -34,6 +24,37 @@ class CatalogueFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Tất cả cơ quan"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tinh"].queryset = selectors.province_list()
+        province_code = self.data.get("tinh") if self.is_bound else None
+        if province_code:
+            self.fields["co_quan"].queryset = selectors.agency_receiving_units(
+                province_code=province_code
+            )
+        else:
+            self.fields["co_quan"].disabled = True
+            self.fields["co_quan"].help_text = _("Chọn tỉnh, thành phố trước.")
+
+    def selected_agency(self, data: dict) -> Agency | None:
+        return data.get("co_quan") or data.get("tinh")
+
+
+class CatalogueFilterForm(ProvinceAgencyForm):
+    """The catalogue's search box and filters, bound to the query string."""
+
+    q = forms.CharField(
+        label=_("Tìm thủ tục"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Tên hoặc mã thủ tục, ví dụ: đăng ký khai sinh"),
+                "type": "search",
+            }
+        ),
     )
     linh_vuc = forms.ModelChoiceField(
         label=_("Lĩnh vực"),
@@ -51,18 +72,6 @@ class CatalogueFilterForm(forms.Form):
     )
     truc_tuyen = forms.BooleanField(label=_("Chỉ dịch vụ nộp trực tuyến được"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tinh"].queryset = selectors.province_list()
-        province_code = self.data.get("tinh") if self.is_bound else None
-        if province_code:
-            self.fields["co_quan"].queryset = selectors.agency_receiving_units(
-                province_code=province_code
-            )
-        else:
-            self.fields["co_quan"].disabled = True
-            self.fields["co_quan"].help_text = _("Chọn tỉnh, thành phố trước.")
-
     def to_filter(self) -> CatalogueFilter:
         """Return the filter for the valid part of the input; invalid filters are dropped."""
         data = (
@@ -72,7 +81,7 @@ class CatalogueFilterForm(forms.Form):
         )
         return CatalogueFilter(
             query=data.get("q") or "",
-            agency=data.get("co_quan") or data.get("tinh"),
+            agency=self.selected_agency(data),
             field=data.get("linh_vuc"),
             level=data.get("muc_do"),
             online_only=bool(data.get("truc_tuyen")),

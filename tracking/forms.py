@@ -1,7 +1,7 @@
-from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.forms import captcha_field
 from tracking.constants import Satisfaction
 
 
@@ -29,13 +29,7 @@ class VerifyForm(forms.Form):
     def __init__(self, *args, with_captcha=False, **kwargs):
         super().__init__(*args, **kwargs)
         if with_captcha:
-            self.fields["captcha"] = CaptchaField(
-                label=_("Mã xác nhận"),
-                error_messages={
-                    "invalid": _("Mã xác nhận không đúng. Vui lòng nhập mã mới."),
-                    "required": _("Vui lòng nhập mã xác nhận."),
-                },
-            )
+            self.fields["captcha"] = captcha_field()
 
 
 class WithdrawForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers import display, services, workflow
-from dossiers.access import DOSSIERS, remember, remembered
+from dossiers.access import DOSSIERS, attachment_response, remember, remembered
 from dossiers.constants import DossierStatus
 from dossiers.constants import EventAction as A
 from dossiers.models import Dossier
@@ -99,17 +99,8 @@ def _verified(request, code):
 def detail(request, code):
     dossier = _verified(request, code)
     rating_form = RatingForm(request.POST or None)
-    if request.method == "POST" and rating_form.is_valid():
-        try:
-            rating_give(
-                dossier=dossier,
-                score=rating_form.cleaned_data["muc_do"],
-                comment=rating_form.cleaned_data["y_kien"],
-            )
-        except ValidationError as error:
-            rating_form.add_error(None, error)
-        else:
-            return redirect(reverse("tracking:detail", args=[code]) + "#danh-gia")
+    if request.method == "POST" and _rate(rating_form, dossier):
+        return redirect(reverse("tracking:detail", args=[code]) + "#danh-gia")
     progress = selectors.dossier_progress(code=code)
     open_request = dossier.supplements.filter(closed_at__isnull=True).first()
     return render(
@@ -133,6 +124,20 @@ def detail(request, code):
     )
 
 
+def _rate(form: RatingForm, dossier: Dossier) -> bool:
+    """Record the rating of a valid form; put the refusal on the form otherwise."""
+    if not form.is_valid():
+        return False
+    try:
+        rating_give(
+            dossier=dossier, score=form.cleaned_data["muc_do"], comment=form.cleaned_data["y_kien"]
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def withdraw(request, code):
     dossier = _verified(request, code)
@@ -150,14 +155,7 @@ def withdraw(request, code):
 @require_GET
 def document(request, code, pk):
     dossier = _verified(request, code)
-    attached = next((d for d in dossier.documents.all() if d.pk == pk), None)
-    if attached is None:
-        raise Http404
-    return FileResponse(
-        attached.file.open("rb"),
-        content_type=attached.content_type,
-        filename=attached.original_name,
-    )
+    return attachment_response(dossier, pk)
 
 
 @require_GET
@@ -180,15 +178,6 @@ def rate_by_link(request, token):
         raise Http404
     form = RatingForm(request.POST or None)
     done = hasattr(dossier, "rating")
-    if request.method == "POST" and form.is_valid() and not done:
-        try:
-            rating_give(
-                dossier=dossier,
-                score=form.cleaned_data["muc_do"],
-                comment=form.cleaned_data["y_kien"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            done = True
+    if request.method == "POST" and not done:
+        done = _rate(form, dossier)
     return render(request, "tracking/rate.html", {"dossier": dossier, "form": form, "done": done})
