@@ -26,7 +26,7 @@ from dossiers.models import (
     upload_path,
 )
 from dossiers.uploads import CheckedUpload
-from notifications.services import message_queue
+from notifications.services import notify_dossier
 from officers import selectors as officer_selectors
 from procedures.constants import FieldType, ResultDelivery
 from procedures.models import Agency, Procedure, RequiredDocument
@@ -239,12 +239,10 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
         )
         draft.dossier = dossier
         draft.save(update_fields=["dossier", "updated_at"])
-        message_queue(
-            recipient=dossier.applicant_email,
-            template="dossier_submitted",
-            context=receipts.dossier_summary(dossier),
-            dossier=dossier,
-            event=event,
+        _notify(
+            dossier,
+            event,
+            "dossier_submitted",
             attachments=[{"provider": "dossier_receipt", "id": dossier.pk}],
         )
     return dossier
@@ -369,12 +367,11 @@ def _actor_name(actor, dossier: Dossier) -> str:
 
 def _notify(dossier: Dossier, event: DossierEvent, template: str, **context) -> None:
     attachments = context.pop("attachments", None)
-    message_queue(
-        recipient=dossier.applicant_email,
-        template=template,
-        context={**receipts.dossier_summary(dossier), **context},
+    notify_dossier(
         dossier=dossier,
         event=event,
+        template=template,
+        extra_context=context,
         attachments=attachments,
     )
 
@@ -674,7 +671,7 @@ def dossier_return_result(*, dossier_id: int, actor, via: str, note: str = "") -
         event,
         "result_returned",
         returned_via=str(ResultDelivery(via).label),
-        rating_url=receipts.rating_url(dossier),
+        feedback_url=receipts.rating_url(dossier),
     )
     return event
 

@@ -1,11 +1,19 @@
 from celery import shared_task
+from django.db import close_old_connections
 
 from notifications import services
+
+
+def _drop_broken_connection(task) -> None:
+    """Start like a request: a worker keeps its connection across tasks (CELERY_DB_REUSE_MAX)."""
+    if not task.request.is_eager:  # in-process, the caller's connection is not ours to close
+        close_old_connections()
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
 def message_send(self, message_id: int) -> str | None:
     """Send one outbox message, retrying with backoff. Safe to run twice: sent is sent once."""
+    _drop_broken_connection(self)
     attempt = services.message_deliver(message_id=message_id)
     if attempt is None:
         return None
@@ -16,7 +24,8 @@ def message_send(self, message_id: int) -> str | None:
     return attempt.state
 
 
-@shared_task(ignore_result=True)
-def messages_requeue() -> int:
+@shared_task(bind=True, ignore_result=True)
+def messages_requeue(self) -> int:
     """Queue again the messages still pending past their time (celery beat, every minute)."""
+    _drop_broken_connection(self)
     return services.messages_requeue()

@@ -86,7 +86,7 @@ def test_a_failure_inside_submission_rolls_everything_back(catalogue, monkeypatc
     def broken(**kwargs):
         raise ConnectionError("outbox unavailable")
 
-    monkeypatch.setattr(services, "message_queue", broken)
+    monkeypatch.setattr(services, "notify_dossier", broken)
     with pytest.raises(ConnectionError):
         services.dossier_submit(draft_token=draft.token)
     assert not Dossier.objects.exists()

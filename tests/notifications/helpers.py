@@ -3,7 +3,9 @@ redis-server and a Celery worker, each a context manager that always stops what 
 
 import asyncio
 import email
+import email.parser
 import email.policy
+import logging
 import os
 import signal
 import socket
@@ -40,7 +42,7 @@ def wait_until(condition, *, timeout: float, interval: float = 0.05, what: str =
 
 
 class SmtpSink:
-    """An SMTP server on loopback that keeps every message it accepts.
+    """An SMTP server on loopback that keeps every message it accepts, as raw bytes.
 
     `refuse[recipient] = n` answers "451" to the next n messages for that recipient; `hold_next()`
     keeps the next message's DATA unanswered until the client goes away, as a server does when
@@ -49,7 +51,7 @@ class SmtpSink:
 
     def __init__(self):
         self.port = free_port()
-        self.received: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []
         self.accepted_at: list[float] = []
         self.refuse: dict[str, int] = {}
         self.refused = 0
@@ -57,6 +59,7 @@ class SmtpSink:
         self.holding = threading.Event()
         self._hold = False
         self._controller = Controller(self, hostname=LOOPBACK, port=self.port)
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command
 
     async def handle_DATA(self, server, session, envelope):
         recipient = envelope.rcpt_tos[0]
@@ -72,16 +75,30 @@ class SmtpSink:
             except asyncio.CancelledError:
                 self.aborted += 1
                 raise
-        self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.SMTP))
+        self.raw.append(envelope.content)
         self.accepted_at.append(time.monotonic())
         return "250 2.0.0 OK"
+
+    @property
+    def count(self) -> int:
+        return len(self.raw)
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(raw, policy=email.policy.SMTP) for raw in self.raw]
+
+    def message_ids(self) -> list[str]:
+        parser = email.parser.BytesHeaderParser(policy=email.policy.SMTP)
+        return [parser.parsebytes(raw)["Message-ID"] for raw in self.raw]
 
     def hold_next(self) -> None:
         self.holding.clear()
         self._hold = True
 
-    def message_ids(self) -> list[str]:
-        return [message["Message-ID"] for message in self.received]
+    def reset(self) -> None:
+        self.raw.clear()
+        self.accepted_at.clear()
+        self.refuse.clear()
+        self.refused = self.aborted = 0
 
     def __enter__(self) -> "SmtpSink":
         self._controller.start()
@@ -155,25 +172,26 @@ class CeleryWorker:
         self.env = env
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
+        self.command = [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--prefetch-multiplier=1",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=INFO",
+            f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+        ]
 
     def start(self, *, timeout: float = 60) -> None:
         self.log_path.write_bytes(b"")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "celery"),
-                    "-A",
-                    "portal",
-                    "worker",
-                    "--pool=solo",
-                    "--concurrency=1",
-                    "--prefetch-multiplier=1",
-                    "--without-heartbeat",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--loglevel=INFO",
-                    f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
-                ],
+                self.command,
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,

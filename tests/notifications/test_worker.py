@@ -111,8 +111,7 @@ def stack(django_db_setup, tmp_path_factory):
 
 @pytest.fixture
 def live(stack):
-    stack.sink.received.clear()
-    stack.sink.refused = stack.sink.aborted = 0
+    stack.sink.reset()
     return stack
 
 
@@ -132,10 +131,10 @@ def test_confirmations_reach_the_smtp_server_once_with_the_receipt(live, catalog
         message_send.delay(message.pk)
     live.wait_sent(sentinel := queue("sentinel@example.vn"))
 
-    assert len(live.sink.received) == 4
+    assert live.sink.count == 4
     assert len(set(live.sink.message_ids())) == 4
     for dossier in dossiers:
-        [email] = [m for m in live.sink.received if dossier.code in m["Subject"]]
+        [email] = [m for m in live.sink.messages() if dossier.code in m["Subject"]]
         assert email["To"] == "an.nguyen@example.vn"
         assert "Đã nhận hồ sơ" in email["Subject"]
         types = [part.get_content_type() for part in email.walk()]
@@ -152,7 +151,7 @@ def test_a_rolled_back_transaction_sends_nothing(live):
         services.message_queue(recipient="rollback@example.vn", template="x", context={})
         raise RuntimeError("the officer's action failed")
     live.wait_sent(queue("sentinel@example.vn"))  # the worker takes tasks in order
-    assert [m["To"] for m in live.sink.received] == ["sentinel@example.vn"]
+    assert [m["To"] for m in live.sink.messages()] == ["sentinel@example.vn"]
     assert not Message.objects.filter(recipient="rollback@example.vn").exists()
 
 
@@ -163,7 +162,7 @@ def test_smtp_failing_twice_then_succeeding_is_delivered_once(live):
     message.refresh_from_db()
     assert message.attempts == 3 and message.last_error.startswith("SMTPDataError: (451")
     assert live.sink.refused == 2
-    assert [m["To"] for m in live.sink.received] == ["busy@example.vn"]
+    assert [m["To"] for m in live.sink.messages()] == ["busy@example.vn"]
 
 
 def test_a_worker_killed_mid_send_sends_once(live, settings):
@@ -182,7 +181,7 @@ def test_a_worker_killed_mid_send_sends_once(live, settings):
     assert services.messages_requeue() == 1  # what celery beat does every minute
     live.wait_sent(message)
     assert services.messages_requeue() == 0
-    assert [m["To"] for m in live.sink.received] == ["killed@example.vn"]
+    assert [m["To"] for m in live.sink.messages()] == ["killed@example.vn"]
     assert Message.objects.get(pk=message.pk).attempts == 1
 
 
@@ -198,7 +197,7 @@ def test_redis_down_while_submitting_then_every_confirmation_once(live, catalogu
     assert services.messages_requeue() == 3  # due at once: the broker refused them
     live.wait_sent(*messages, timeout=45)  # the worker reconnects on its own
     assert services.messages_requeue() == 0
-    assert sorted(m["Subject"].split()[-1] for m in live.sink.received) == sorted(
+    assert sorted(m["Subject"].split()[-1] for m in live.sink.messages()) == sorted(
         dossier.code for dossier in dossiers
     )
     assert len(set(live.sink.message_ids())) == 3

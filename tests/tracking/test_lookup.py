@@ -145,7 +145,7 @@ def test_rating_by_the_emailed_link(client, dossier, desk):
     from notifications.models import Message
 
     finish(dossier, desk)
-    link = Message.objects.get(template="result_returned").context["rating_url"]
+    link = Message.objects.get(template="result_returned").context["feedback_url"]
     path = link.split("//", 1)[1].split("/", 1)[1]
     client.post(f"/{path}", {"muc_do": "1", "y_kien": "Phải chờ lâu"})
     client.post(f"/{path}", {"muc_do": "3"})
