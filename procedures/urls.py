@@ -1,5 +1,6 @@
 from django.urls import path
 
+import portal.converters  # noqa: F401 (registers <procedure:…> and <dossier:…>)
 from procedures import views
 
 app_name = "procedures"
@@ -7,9 +8,11 @@ app_name = "procedures"
 urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.catalogue, name="catalogue"),
-    path("thu-tuc/<str:code>/", views.detail, name="detail"),
-    path("thu-tuc/<str:code>/to-khai.pdf", views.blank_form, name="blank_form"),
+    path("thu-tuc/<procedure:code>/", views.detail, name="detail"),
+    path("thu-tuc/<procedure:code>/to-khai.pdf", views.blank_form, name="blank_form"),
     path(
-        "thu-tuc/<str:code>/bieu-mau/<int:pk>/", views.document_template, name="document_template"
+        "thu-tuc/<procedure:code>/bieu-mau/<int:pk>/",
+        views.document_template,
+        name="document_template",
     ),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import portal.converters  # noqa: F401 (registers <procedure:…> and <dossier:…>)
 from tracking import views
 
 app_name = "tracking"
@@ -7,9 +8,9 @@ app_name = "tracking"
 urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/xac-thuc/", views.verify, name="verify"),
-    path("tra-cuu/<str:code>/chi-tiet/", views.detail, name="detail"),
-    path("tra-cuu/<str:code>/rut-ho-so/", views.withdraw, name="withdraw"),
-    path("tra-cuu/<str:code>/tep/<int:pk>/", views.document, name="document"),
-    path("tra-cuu/<str:code>/ket-qua/", views.result, name="result"),
+    path("tra-cuu/<dossier:code>/chi-tiet/", views.detail, name="detail"),
+    path("tra-cuu/<dossier:code>/rut-ho-so/", views.withdraw, name="withdraw"),
+    path("tra-cuu/<dossier:code>/tep/<int:pk>/", views.document, name="document"),
+    path("tra-cuu/<dossier:code>/ket-qua/", views.result, name="result"),
     path("danh-gia/<str:token>/", views.rate_by_link, name="rate"),
 ]

@@ -113,3 +113,17 @@ def test_garbage_urls_are_404_not_500(catalogue, path):
             continue
         # 429: the lookup's rate limit, which this many lookups from one address reach.
         assert response.status_code in (200, 301, 404, 409, 429), (url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/thu-tuc/1.001193%00/",
+        "/thu-tuc/1.001193%00/nop-ho-so/",
+        "/ho-so/000.01.00.H26-260101-0001%00/da-nop/",
+        "/tra-cuu/000.01.00.H26-260101-0001%00/chi-tiet/",
+    ],
+)
+def test_nul_in_a_code_is_a_404(client, catalogue, url):
+    # Found by the property test on PostgreSQL, which refuses NUL in a query (a 500 before).
+    assert client.get(url).status_code == 404
