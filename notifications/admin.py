@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.selectors import dossiers_visible
 from notifications import services
 from notifications.constants import MessageState
 from notifications.models import Message
@@ -23,6 +24,13 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # An officer sees the messages of the dossiers in their scope, like the dossiers.
+        messages = super().get_queryset(request)
+        if request.user.is_superuser:
+            return messages
+        return messages.filter(dossier__in=dossiers_visible(request.user).values("pk"))
 
     @admin.display(description=_("nội dung"))
     def preview(self, message: Message) -> str:
