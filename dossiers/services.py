@@ -187,6 +187,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
         draft = (
             Draft.objects.select_for_update(of=("self",))
             .select_related("procedure", "agency", "dossier")
+            .prefetch_related("procedure__form_fields", "procedure__documents", "files__document")
             .get(token=draft_token)
         )
         if draft.dossier_id is not None:
@@ -200,7 +201,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
         procedure, agency, contact = draft.procedure, draft.agency, draft.contact
         now = timezone.now()
         dossier = Dossier.objects.create(
-            code=codes.dossier_code_allocate(agency=agency, day=timezone.localdate(now)),
+            code=f"~{uuid.uuid4().hex[:28]}",  # provisional: the real code is allocated last
             procedure=procedure,
             receiving_agency=agency,
             status=DossierStatus.NEW,
@@ -224,7 +225,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
                 content_type=draft_file.content_type,
                 size=draft_file.size,
             )
-            for draft_file in draft.files.select_related("document")
+            for draft_file in draft.files.all()
         )
         # The files now belong to the dossier; the draft keeps only the link to it.
         draft.files.all().delete()
@@ -239,6 +240,10 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
         )
         draft.dossier = dossier
         draft.save(update_fields=["dossier", "updated_at"])
+        # The code last: the agency's sequence row stays locked from here until the commit, so
+        # submissions to one agency queue only for these few statements.
+        dossier.code = codes.dossier_code_allocate(agency=agency, day=timezone.localdate(now))
+        dossier.save(update_fields=["code"])
         _notify(
             dossier,
             event,
