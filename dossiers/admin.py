@@ -4,6 +4,8 @@ Every list, page, action, export and file goes through `selectors.dossiers_visib
 officer never reaches another agency's dossier: a foreign id is a 404.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +25,10 @@ from dossiers.display import declaration_rows
 from dossiers.models import Dossier
 from dossiers.validators import normalize_phone
 from officers.selectors import agencies_visible, user_roles
+from portal.converters import DossierCodeConverter
 from procedures.constants import AgencyTier
 
+DOSSIER_CODE = re.compile(DossierCodeConverter.regex)
 DEADLINE_BADGES = {
     "overdue": ("danger", gettext_lazy("Quá hạn")),
     "due_soon": ("warning", gettext_lazy("Sắp đến hạn")),
@@ -137,7 +141,7 @@ class DossierAdmin(admin.ModelAdmin):
     list_display_links = ["code"]
     list_select_related = ["procedure", "receiving_agency", "current_department", "assignee"]
     list_filter = [QueueFilter, "status", "channel", ScopedAgencyFilter, "submitted_at", "due_at"]
-    search_fields = ["=code", "applicant_name", "=applicant_phone", "=applicant_id_number"]
+    search_fields = ["code", "applicant_name", "applicant_phone", "applicant_id_number"]
     search_help_text = gettext_lazy("Tìm theo mã hồ sơ, tên, số điện thoại hoặc số định danh.")
     show_full_result_count = False
     list_per_page = 50
@@ -161,10 +165,19 @@ class DossierAdmin(admin.ModelAdmin):
         return selectors.dossiers_visible(request.user).select_related(*self.list_select_related)
 
     def get_search_results(self, request, queryset, search_term):
+        """A code, a mobile number or an ID number is found on its index; anything else is
+        looked for in the applicant's name."""
         term = search_term.strip()
-        if term and normalize_phone(term).isdigit():
-            term = normalize_phone(term)
-        return super().get_search_results(request, queryset, term)
+        if not term:
+            return queryset, False
+        if DOSSIER_CODE.fullmatch(term):
+            return queryset.filter(code=term.upper()), False
+        digits = normalize_phone(term)
+        if digits.isdigit() and len(digits) == 12:
+            return queryset.filter(applicant_id_number=digits), False
+        if digits.isdigit() and len(digits) == 10:
+            return queryset.filter(applicant_phone=digits), False
+        return queryset.filter(applicant_name__icontains=term), False
 
     @admin.display(description=gettext_lazy("thủ tục"), ordering="procedure__name")
     def procedure_name(self, dossier):

@@ -79,7 +79,9 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_phone = models.CharField(_("số điện thoại di động"), max_length=20, db_index=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500)
-    applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    applicant_id_number = models.CharField(
+        _("số định danh cá nhân"), max_length=12, blank=True, db_index=True
+    )
     delivery = models.CharField(
         _("cách nhận kết quả"),
         max_length=20,

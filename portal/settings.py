@@ -87,6 +87,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiles any query over its cost threshold: 100 ms spent to save a few on the portal's
+    # short queries (docs/benchmarks.md, back-office). A DATABASE_URL ?options= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent readers and one writer without "database is locked" under the dev server.
     DATABASES["default"]["OPTIONS"] = {
