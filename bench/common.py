@@ -655,6 +655,165 @@ def machine_info(*, db: DatabaseUrl | None = None, redis_url: str | None = None)
     return info
 
 
+def process_cpu_seconds(pids) -> dict[int, float]:
+    """CPU time (user + system) used so far by each live process of `pids`, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def all_processes_cpu() -> dict[int, tuple[str, float]]:
+    """{pid: (command, CPU seconds so far)} of every process on the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+            fields = tail.split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").strip()
+        except OSError:
+            continue
+        command = cmdline.decode(errors="replace")[:120] or head.split("(", 1)[1]
+        used[int(stat.parent.name)] = (command, (int(fields[11]) + int(fields[12])) / ticks)
+    return used
+
+
+def process_tree_cpu_seconds(pid: int, children) -> float:
+    """CPU time used so far by process `pid`, its live `children` and every child it has reaped
+    (a recycled gunicorn worker's time moves to its master's cutime/cstime when it exits)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = sum(int(v) for v in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+    return own + sum(process_cpu_seconds(children).values())
+
+
+def _cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two samples by the processes alive at both (a process that exited in
+    between is not counted: its time is gone from /proc)."""
+    return sum(after[pid] - before[pid] for pid in after if pid in before)
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, summed over its cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values[:8]) - idle) / ticks, sum(values[:8]) / ticks
+
+
+def postgres_backends(db: DatabaseUrl) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the benchmark database: the
+    workers' persistent connections (close this process's own first: they would count too)."""
+    conn = db.connect("postgres")
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [db.name],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        conn.close()
+
+
+class CpuMeter:
+    """CPU seconds used by the gunicorn workers, their PostgreSQL backends and the whole machine
+    between start() and stop(): what a request costs, whatever else runs on the box.
+
+    The gunicorn figure is exact: the master and its workers, including the workers recycled by
+    max_requests during the run. For PostgreSQL only the backends alive at start and stop are
+    counted: a backend opened or closed during the run (CONN_MAX_AGE) and parallel workers are
+    left out, so that figure can be under-counted, never over-counted."""
+
+    def __init__(self, server: GunicornServer, db: DatabaseUrl):
+        self.server, self.db = server, db
+
+    def start(self) -> None:
+        self.workers = self.server.worker_pids()
+        self.backends = postgres_backends(self.db)
+        self.everyone_before = all_processes_cpu()
+        self.before = self._sample()
+
+    def _sample(self):
+        busy, total = machine_cpu_seconds()
+        master = self.server.process.pid if self.server.process else 0
+        return (
+            process_tree_cpu_seconds(master, self.server.worker_pids()),
+            process_cpu_seconds(self.backends),
+            busy,
+            total,
+            time.monotonic(),
+        )
+
+    def stop(self) -> None:
+        self.after = self._sample()
+        self.everyone_after = all_processes_cpu()
+
+    def _others(self, top: int = 6) -> list[tuple[str, int, float]]:
+        gunicorn = {self.server.process.pid} if self.server.process else set()
+        gunicorn |= {
+            pid for pid, (command, _) in self.everyone_after.items() if "gunicorn" in command
+        }
+        mine = {*self.workers, *self.backends, *gunicorn}
+        used = [
+            # A process started during the run: all of its time was spent during the run.
+            (command, pid, round(seconds - self.everyone_before.get(pid, ("", 0))[1], 2))
+            for pid, (command, seconds) in self.everyone_after.items()
+            if pid not in mine
+        ]
+        return sorted((u for u in used if u[2] > 0), key=lambda u: -u[2])[:top]
+
+    def report(self, count: int) -> dict:
+        after = self.after
+        gunicorn = after[0] - self.before[0]
+        postgres = _cpu_delta(self.before[1], after[1])
+        busy, total, wall = (a - b for a, b in zip(after[2:], self.before[2:], strict=True))
+        cores = os.cpu_count()
+        per = max(count, 1)
+        return {
+            "requests": count,
+            "wall_s": round(wall, 1),
+            "gunicorn_workers_cpu_s": round(gunicorn, 2),
+            "postgres_backends_cpu_s": round(postgres, 2),
+            "postgres_backends": len(self.backends),
+            "machine_busy_cpu_s": round(busy, 2),
+            "machine_cpu_s": round(total, 2),
+            "machine_busy_share": round(busy / total, 3) if total else None,
+            "other_processes_cpu_s": round(busy - gunicorn - postgres, 2),
+            # Who else used the CPU meanwhile (wrk, PostgreSQL's own processes, other sessions).
+            "top_other_processes": self._others(),
+            "gunicorn_ms_per_request": round(gunicorn / per * 1000, 2),
+            "postgres_ms_per_request": round(postgres / per * 1000, 2),
+            # If the box ran nothing else: cores / (app + database CPU per request).
+            "ceiling_per_sec_on_idle_box": round(cores / ((gunicorn + postgres) / per), 1)
+            if gunicorn + postgres
+            else None,
+        }
+
+
+def cpu_calibration_ms() -> float:
+    """CPU time of a fixed pure-Python loop, best of 3, in ms: how fast this virtual machine's
+    cores are right now. The same code can run 25% slower an hour later on a shared host while no
+    other process runs in the guest; compare figures across runs with this in mind."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def timestamp() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 

@@ -15,7 +15,7 @@ Targets: at least 100 submissions per second; a receipt download under 200 ms. P
 table and writes bench/results/intake-<timestamp>.json.
 
 The database is its own (default postgres://postgres@127.0.0.1:5432/portal_bench_intake,
-BENCH_DATABASE_URL overrides), and so is the Redis database (default redis://127.0.0.1:6379/4,
+BENCH_DATABASE_URL overrides), and so is the Redis database (default redis://127.0.0.1:6379/14,
 BENCH_REDIS_URL overrides): the confirmation emails are queued to Celery there, and no worker is
 started, so they stay pending in the outbox. The queued tasks are deleted at the end so that no
 later worker picks them up.
@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_intake"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/4"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 REPLAY_SCRIPT = Path(__file__).resolve().parent / "replay.lua"
 DEMO_AGENCIES = common.BASE_DIR / "fixtures" / "demo" / "agencies.json"
 SUBMISSIONS_TARGET = 100.0  # per second
@@ -73,9 +73,11 @@ def parse_args(argv=None):
         help="send every draft to this agency code (one code sequence: the hottest row); "
         "default: spread over every commune that receives the demo's online procedures",
     )
-    parser.add_argument("--receipts", type=int, default=20, help="first downloads measured")
     parser.add_argument(
-        "--receipt-warmup", type=int, default=10, help="first downloads before measuring"
+        "--receipts", type=int, default=30, help="first downloads measured, one at a time"
+    )
+    parser.add_argument(
+        "--receipt-warmup", type=int, default=0, help="first downloads before measuring"
     )
     parser.add_argument(
         "--receipt-duration", type=float, default=10, help="seconds of wrk on a stored receipt"
@@ -351,6 +353,70 @@ def replay(
     }
 
 
+def settled_database_state(timeout: float = 15) -> dict:
+    """The database state once the requests still in flight when wrk stopped are done."""
+    deadline = time.monotonic() + timeout
+    state = database_state()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        again = database_state()
+        if again == state:
+            return state
+        state = again
+    return state
+
+
+class WaitSampler:
+    """Samples pg_stat_activity every `interval` s during a run: what the benchmark database's
+    active backends are doing (running, waiting for a row lock, for the client…)."""
+
+    def __init__(self, db: common.DatabaseUrl, interval: float = 0.05):
+        self.db, self.interval = db, interval
+        self.samples = 0
+        self.counts: dict[str, int] = {}
+
+    def __enter__(self):
+        import threading
+
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        conn = self.db.connect("postgres")
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                while not self._stop.wait(self.interval):
+                    cursor.execute(
+                        "SELECT coalesce(wait_event_type || ':' || wait_event, 'running') "
+                        "FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                        "AND pid <> pg_backend_pid()",
+                        [self.db.name],
+                    )
+                    self.samples += 1
+                    for (kind,) in cursor.fetchall():
+                        self.counts[kind] = self.counts.get(kind, 0) + 1
+        finally:
+            conn.close()
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def report(self) -> dict:
+        """Mean number of backends in each state over the run (a backend-time breakdown)."""
+        n = max(self.samples, 1)
+        return {
+            "samples": self.samples,
+            "mean_active_backends_by_state": {
+                kind: round(count / n, 3)
+                for kind, count in sorted(self.counts.items(), key=lambda kv: -kv[1])
+            },
+        }
+
+
 def database_state() -> dict:
     from django.db.models import Count, Max, Min
 
@@ -382,9 +448,10 @@ def check_submissions(before: dict, after: dict, run: dict, label: str, *, conne
     """The database agrees with wrk; codes are unique; no receipt was rendered.
 
     wrk stops at the end of its duration without reading the responses in flight (at most one
-    per connection); the server still handles those requests. So: every response read is a
-    302 to the success page, every request sent created exactly one dossier, and the dossiers
-    created but not counted are the ones in flight at the end.
+    per connection), and the server still handles those requests; the last request a thread
+    builds may also never be written. So: every response read is a 302 to the success page,
+    302s read <= dossiers created <= requests handed to wrk, and the dossiers created beyond the
+    302s read are at most one per connection. `after` is taken once the count has settled.
     """
     created = after["dossiers"] - before["dossiers"]
     successes = run["successes"]
@@ -394,10 +461,10 @@ def check_submissions(before: dict, after: dict, run: dict, label: str, *, conne
         "requests_sent": run["sent"],
         "in_flight_at_end": run["in_flight_at_end"],
         "dossiers_created": created,
+        "created_unanswered": created - successes,
         "every_response_is_success": set(run["responses"]) <= {"302-success"},
-        "created_equals_sent": created == run["sent"],
-        "created_minus_302s_equals_in_flight": created - successes == run["in_flight_at_end"],
-        "in_flight_within_connections": 0 <= run["in_flight_at_end"] <= connections,
+        "302s_le_created_le_sent": successes <= created <= run["sent"],
+        "unanswered_within_connections": created - successes <= connections,
         "codes_unique": after["dossiers"] == after["distinct_codes"],
         "drafts_linked": after["drafts_submitted"] - before["drafts_submitted"] == created,
         "receipts_rendered_while_submitting": after["receipts_stored"] - before["receipts_stored"],
@@ -406,17 +473,16 @@ def check_submissions(before: dict, after: dict, run: dict, label: str, *, conne
     }
     ok = (
         checks["every_response_is_success"]
-        and checks["created_equals_sent"]
-        and checks["created_minus_302s_equals_in_flight"]
-        and checks["in_flight_within_connections"]
+        and checks["302s_le_created_le_sent"]
+        and checks["unanswered_within_connections"]
         and checks["codes_unique"]
         and checks["drafts_linked"]
         and checks["receipts_rendered_while_submitting"] == 0
     )
     checks["ok"] = ok
     common.log(
-        f"{label}: {run['sent']} POSTs sent, {successes} 302s read, {run['in_flight_at_end']} in "
-        f"flight at the end, {created} dossiers created; checks ok: {ok}"
+        f"{label}: {run['sent']} POSTs handed to wrk, {successes} 302s read, {created} dossiers "
+        f"created ({created - successes} answered after wrk stopped); checks ok: {ok}"
     )
     return checks
 
@@ -478,10 +544,17 @@ def first_downloads(server, targets) -> dict:
         timings.append(elapsed)
         sizes.append(size)
         again.append(download(server, code, session_key)[0])  # now stored
+    ordered = sorted(timings)
     return {
         "count": len(timings),
         "first_ms": [round(t, 1) for t in timings],
         "first_p50_ms": round(statistics.median(timings), 1),
+        "first_p90_ms": round(ordered[max(0, int(len(ordered) * 0.9 + 0.5) - 1)], 1)
+        if ordered
+        else None,
+        "over_200_ms": sum(t >= RECEIPT_TARGET_MS for t in timings),
+        # A worker's first PDF since it started loads WeasyPrint and its fonts (~0.3-0.4 s).
+        "over_300_ms": sum(t >= 300 for t in timings),
         "first_max_ms": round(max(timings), 1),
         "first_min_ms": round(min(timings), 1),
         "second_p50_ms": round(statistics.median(again), 1),
@@ -527,14 +600,16 @@ def markdown_table(payload: dict) -> str:
     lines = [
         "| measure | req/s | p50 ms | p99 ms | other | target | met |",
         "| --- | ---: | ---: | ---: | --- | --- | --- |",
-        f"| bare view `/healthz` (mean of 2 runs) | {bare['rps']:.0f} | {bare['p50_ms']:.1f} | "
+        f"| bare view `/healthz` (measured last) | {bare['rps']:.0f} | {bare['p50_ms']:.1f} | "
         f"{bare['p99_ms']:.1f} | | — | — |",
         f"| submission `POST /nop-ho-so/<token>/xem-lai/` | {sub['submissions_per_sec']:.0f} | "
         f"{sub['p50_ms']:.1f} | {sub['p99_ms']:.1f} | {sub['successes']} dossiers in "
         f"{sub['duration_s']:.0f} s, {payload['options']['connections']} connections | "
         f"≥ {SUBMISSIONS_TARGET:.0f}/s | {met(sub['submissions_per_sec'] >= SUBMISSIONS_TARGET)} |",
-        f"| receipt, first download (renders) | — | {first['first_p50_ms']:.0f} | — | "
-        f"max {first['first_max_ms']:.0f} ms over {first['count']}, one at a time | "
+        f"| receipt, first download (renders and stores) | — | {first['first_p50_ms']:.0f} | — | "
+        f"{first['count']} fresh dossiers one at a time: p90 {first['first_p90_ms']:.0f} ms, "
+        f"max {first['first_max_ms']:.0f} ms, {first['over_200_ms']} over 200 ms "
+        f"({first['over_300_ms']} over 300 ms) | "
         f"< {RECEIPT_TARGET_MS:.0f} ms | {met(first['first_max_ms'] < RECEIPT_TARGET_MS)} |",
         f"| receipt, stored `GET /ho-so/<code>/giay-tiep-nhan.pdf` | "
         f"{stored['requests_per_sec']:.0f} | {stored['p50_ms']:.1f} | {stored['p99_ms']:.1f} | "
@@ -552,6 +627,7 @@ def main(argv=None) -> int:
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
     rng = random.Random(args.seed)
 
+    calibration_before = common.cpu_calibration_ms()
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as work:
         work = Path(work)
         media_root = work / "media"
@@ -596,13 +672,6 @@ def main(argv=None) -> int:
             with server:
                 workers = len(server.worker_pids())
                 load_before = os.getloadavg()
-                bare = common.measure_pages(
-                    server,
-                    [common.Page("bare view", "/healthz", baseline=True)],
-                    duration=10,
-                    connections=args.connections,
-                    threads=args.threads,
-                )
 
                 # One submission by hand first: it must be a 302 to the success page.
                 status, location, content = submit_one(server, warm[0])
@@ -620,21 +689,30 @@ def main(argv=None) -> int:
                     connections=args.connections,
                     threads=args.threads,
                 )
-                state1 = database_state()
+                state1 = settled_database_state()
                 warm_checks = check_submissions(
                     state0, state1, warm_run, "warm-up", connections=args.connections
                 )
 
                 restarts = server.worker_restarts()
-                run = replay(
-                    server,
-                    main_file,
-                    duration=args.duration,
-                    connections=args.connections,
-                    threads=args.threads,
-                )
+                connections.close_all()  # not counted with the workers' backends
+                meter = common.CpuMeter(server, db)
+                meter.start()
+                with WaitSampler(db) as waits:
+                    run = replay(
+                        server,
+                        main_file,
+                        duration=args.duration,
+                        connections=args.connections,
+                        threads=args.threads,
+                    )
+                meter.stop()
+                run["postgres_waits"] = waits.report()
+                common.log(f"PostgreSQL backends: {run['postgres_waits']}")
                 run["worker_restarts"] = server.worker_restarts() - restarts
-                state2 = database_state()
+                state2 = settled_database_state()
+                run["cpu"] = meter.report(state2["dossiers"] - state1["dossiers"])
+                common.log(f"CPU: {run['cpu']}")
                 checks = check_submissions(
                     state1, state2, run, "measured run", connections=args.connections
                 )
@@ -657,7 +735,12 @@ def main(argv=None) -> int:
                 targets = receipt_targets(
                     state1["max_pk"], args.receipt_warmup + args.receipts, rng
                 )
-                first_downloads(server, targets[: args.receipt_warmup])
+                # The first ones may land on workers that have not loaded WeasyPrint yet.
+                cold = (
+                    first_downloads(server, targets[: args.receipt_warmup])
+                    if args.receipt_warmup
+                    else None
+                )
                 first = first_downloads(server, targets[args.receipt_warmup :])
                 common.log(
                     f"receipt first download: p50 {first['first_p50_ms']} ms, "
@@ -672,7 +755,9 @@ def main(argv=None) -> int:
                             f"/ho-so/{code}/giay-tiep-nhan.pdf",
                             headers={"Cookie": f"sessionid={session_key}"},
                         ),
-                        common.Page("bare view (again)", "/healthz", baseline=True),
+                        # Last: at ~5,000 req/s it makes every worker reach max_requests, and a
+                        # worker recycled during the submissions would cost them its restart.
+                        common.Page("bare view", "/healthz", baseline=True),
                     ],
                     duration=args.receipt_duration,
                     connections=args.connections,
@@ -696,7 +781,7 @@ def main(argv=None) -> int:
         final_state = database_state()
         connections.close_all()
 
-    bare_runs = [bare[0], stored[1]]
+    bare_runs = [stored[1]]
     payload = {
         "benchmark": "intake",
         "issue": 3,
@@ -704,6 +789,8 @@ def main(argv=None) -> int:
         "command": common.command_line(),
         "options": vars(args),
         "machine": common.machine_info(db=db, redis_url=redis_url),
+        # ms of CPU for a fixed Python loop before and after the run (see common.py).
+        "cpu_calibration_ms": [calibration_before, common.cpu_calibration_ms()],
         "server": {
             "command": " ".join(["gunicorn", *server.command[1:]]),
             "workers": workers,
@@ -726,6 +813,7 @@ def main(argv=None) -> int:
         "celery_tasks_queued_after_run": queued,
         "celery_tasks_deleted_at_end": queued_at_end,
         "receipt_first": first,
+        "receipt_first_warmup": cold,
         "receipt_render_in_process": rendering,
         "receipt_stored": {
             "path": stored[0].page.path,
@@ -752,6 +840,7 @@ def main(argv=None) -> int:
         f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} connections; "
         f"checks: {'ok' if checks['ok'] else 'FAILED ' + str(checks)}"
     )
+    print(f"CPU calibration (ms, lower is faster): {payload['cpu_calibration_ms']}")
     print(f"results: {path.relative_to(common.BASE_DIR)}")
     return 0 if checks["ok"] else 1
 

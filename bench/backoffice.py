@@ -1,0 +1,541 @@
+"""Benchmark of the back-office (issue 4): queue pages and a dossier page with 200,000 dossiers.
+
+    .venv/bin/python bench/backoffice.py [--duration 10] [--connections 4] [--keep-db]
+
+Seeds a PostgreSQL database (default postgres://postgres@127.0.0.1:5432/portal_bench_backoffice,
+BENCH_DATABASE_URL overrides) with the demo catalogue and 200,000 dossiers and their history
+(bench/seed_dossiers.py), creates a receiving officer ("Cán bộ một cửa") of the busiest ward and a
+superuser, signs them in by writing their sessions, serves the portal with gunicorn as
+docker-compose's web service does, and measures with `wrk --latency` on loopback, for each of the
+two users: the admin index (queue counts), the dossier list, four queue filters, a search by code
+and by phone number, and a dossier's page. Target: p99 under 300 ms for every page.
+
+Then, with the server stopped, each page is requested once more in this process to list its SQL
+queries; the slow ones (and every query of a page over the target) are run with EXPLAIN ANALYZE.
+Prints a markdown table and writes bench/results/backoffice-<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_backoffice"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+DEMO_AGENCIES = common.BASE_DIR / "fixtures" / "demo" / "agencies.json"
+OFFICER_WARD = "000.01.00.H26"  # Phường Hoàn Kiếm, the busiest ward of the seed
+TARGET_P99_MS = 300.0
+CHANGELIST = "/quan-tri/dossiers/dossier/"
+QUEUES = ["cho-tiep-nhan", "qua-han", "sap-den-han", "da-bo-sung"]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds of wrk per page")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before measuring")
+    parser.add_argument("--dossiers", type=int, default=200_000)
+    parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="reuse the database if it exists (seeds dossiers only if it has none)",
+    )
+    parser.add_argument(
+        "--slow-query-ms", type=float, default=20, help="EXPLAIN ANALYZE queries slower than this"
+    )
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this text"
+    )
+    parser.add_argument(
+        "--with-suggested-indexes",
+        action="store_true",
+        help="add the indexes suggested in docs/benchmarks.md to the benchmark database first "
+        "(an experiment: they are not in the app's migrations; without this option they are "
+        "dropped if a kept database has them)",
+    )
+    parser.add_argument(
+        "--pg-options",
+        default="",
+        help='PostgreSQL settings for the portal\'s connections, e.g. "-c jit=off" '
+        "(passed as the `options` of DATABASE_URL; default: the server's own settings)",
+    )
+    return parser.parse_args(argv)
+
+
+# --- Data ----------------------------------------------------------------------------------
+
+
+def ensure_users() -> dict:
+    """The measured users: the ward's receiving officer and a superuser (idempotent)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from officers.constants import Role
+    from officers.models import Officer
+    from officers.services import roles_ensure
+    from procedures.constants import AgencyTier
+    from procedures.models import Agency
+
+    roles_ensure()
+    user_model = get_user_model()
+    ward = Agency.objects.get(code=OFFICER_WARD)
+    officer = user_model.objects.filter(username="bench-motcua").first()
+    if officer is None:
+        officer = user_model(
+            username="bench-motcua", first_name="Nguyễn Thị", last_name="Hoa", is_staff=True
+        )
+        officer.set_unusable_password()
+        officer.save()
+        officer.groups.add(Group.objects.get(name=str(Role.RECEIVING.label)))
+        desk = (
+            Agency.objects.filter(parent=ward, tier=AgencyTier.DEPARTMENT).order_by("code").first()
+        )
+        record = Officer.objects.create(
+            user=officer, department=desk, title=str(Role.RECEIVING.label)
+        )
+        record.agencies.set([ward])
+    superuser = user_model.objects.filter(username="bench-quantri").first()
+    if superuser is None:
+        superuser = user_model(
+            username="bench-quantri",
+            first_name="Quản trị",
+            last_name="Hệ thống",
+            is_staff=True,
+            is_superuser=True,
+        )
+        superuser.set_unusable_password()
+        superuser.save()
+    return {"officer": officer, "superuser": superuser, "ward": ward}
+
+
+def prepare_database(db, env, *, keep: bool, total: int) -> dict:
+    started = time.monotonic()
+    created = common.recreate_database(db, keep=keep)
+    common.log(f"database {db.name}: {'created' if created else 'kept'}")
+    common.manage("migrate", "--noinput", env=env)
+    if not DEMO_AGENCIES.exists():
+        raise common.BenchError("fixtures/demo is missing: the dossiers use the demo's agencies")
+    demo = common.manage("load_demo", "--no-accounts", env=env).strip()
+    users = ensure_users()
+
+    from dossiers.models import Dossier
+
+    seeding = None
+    if not Dossier.objects.exists():
+        from bench.seed_dossiers import seed_dossiers
+
+        seeding = seed_dossiers(total=total, extra_assignees={users["ward"].pk: [users["officer"]]})
+        common.log(
+            "seeded {dossiers} dossiers, {events} events, {supplement_requests} supplement "
+            "requests, {documents} documents, {messages} messages in {seconds} s".format(**seeding)
+        )
+    return {
+        "database_created": created,
+        "demo": demo,
+        "seeding": seeding,
+        "seconds": round(time.monotonic() - started, 1),
+        **users,
+    }
+
+
+def data_summary(users: dict) -> dict:
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from dossiers import selectors
+    from dossiers.models import Dossier, DossierEvent, SupplementRequest
+    from notifications.models import Message
+
+    now = timezone.now()
+    summary = {
+        "dossiers": Dossier.objects.count(),
+        "events": DossierEvent.objects.count(),
+        "supplement_requests": SupplementRequest.objects.count(),
+        "messages": Message.objects.count(),
+        "by_status": dict(
+            Dossier.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
+        ),
+        "by_agency": dict(
+            Dossier.objects.values_list("receiving_agency__code")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        ),
+    }
+    for label in ("officer", "superuser"):
+        summary[f"queues_{label}"] = {
+            q["slug"]: q["count"]
+            for q in selectors.dossier_queue_counts(user=users[label], now=now)
+        }
+        summary[f"visible_{label}"] = selectors.dossiers_visible(users[label]).count()
+    return summary
+
+
+def sign_in(user) -> str:
+    """A session of `user`, as django.contrib.auth.login writes it; return its key."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def choose_targets(ward) -> dict:
+    """A dossier of the officer's ward for the searches and the dossier page: a finished one
+    with a long history (supplement round, several events), the heaviest kind of page."""
+    from django.db.models import Count
+
+    from dossiers.constants import DossierStatus
+    from dossiers.models import Dossier
+
+    dossier = (
+        Dossier.objects.filter(
+            receiving_agency=ward,
+            status=DossierStatus.RETURNED,
+            supplements__isnull=False,
+            channel=2,
+        )
+        .annotate(n_events=Count("events", distinct=True))
+        .order_by("-n_events", "-submitted_at")
+        .first()
+    ) or Dossier.objects.filter(receiving_agency=ward).order_by("-submitted_at").first()
+    if dossier is None:
+        raise common.BenchError(f"no dossier is received by {ward.code}")
+    phone_matches = Dossier.objects.filter(applicant_phone=dossier.applicant_phone).count()
+    return {
+        "pk": dossier.pk,
+        "code": dossier.code,
+        "phone": dossier.applicant_phone,
+        "phone_matches": phone_matches,
+        "events": dossier.events.count(),
+        "documents": dossier.documents.count(),
+        "supplements": dossier.supplements.count(),
+        "messages": dossier.messages.count(),
+    }
+
+
+def pages_for(label: str, session_key: str, target: dict) -> list[common.Page]:
+    cookie = {"Cookie": f"sessionid={session_key}"}
+    query = lambda **kw: CHANGELIST + "?" + urllib.parse.urlencode(kw)  # noqa: E731
+    pages = [
+        common.Page(f"{label}: index (queue counts)", "/quan-tri/", headers=cookie),
+        common.Page(f"{label}: dossier list", CHANGELIST, headers=cookie),
+        *(
+            common.Page(f"{label}: queue {slug}", query(hang_doi=slug), headers=cookie)
+            for slug in QUEUES
+        ),
+        common.Page(f"{label}: search by code", query(q=target["code"]), headers=cookie),
+        common.Page(f"{label}: search by phone", query(q=target["phone"]), headers=cookie),
+        common.Page(
+            f"{label}: dossier page", f"{CHANGELIST}{target['pk']}/change/", headers=cookie
+        ),
+    ]
+    return pages
+
+
+def measure(server, db, pages, *, duration, connections, threads, warmup):
+    """common.measure_pages, plus the CPU each page costs the workers and PostgreSQL."""
+    measurements, cpu = [], {}
+    for page in pages:
+        status, size = common.check_page(server, page)
+        url = server.url(page.path)
+        options = {"connections": connections, "threads": threads, "headers": page.headers}
+        if warmup > 0:
+            common.run_wrk(url, duration=warmup, **options)
+        restarts = server.worker_restarts()
+        meter = common.CpuMeter(server, db)
+        meter.start()
+        result = common.run_wrk(url, duration=duration, **options)
+        meter.stop()
+        restarts = server.worker_restarts() - restarts
+        if result.errors:
+            raise common.BenchError(
+                f"{page.name}: {result.non_2xx_3xx} non-2xx/3xx responses, socket errors "
+                f"{result.socket_errors}:\n{server.log_tail()}"
+            )
+        cpu[page.name] = meter.report(result.requests)
+        common.log(
+            f"{page.name:<34} {result.requests_per_sec:7.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
+            f"p99 {result.p99_ms:7.1f} ms  app CPU/request "
+            f"{cpu[page.name]['gunicorn_ms_per_request']:.1f} ms; machine busy "
+            f"{cpu[page.name]['machine_busy_share']:.0%}"
+        )
+        measurements.append(
+            common.Measurement(
+                page=page, status=status, bytes=size, wrk=result, worker_restarts=restarts
+            )
+        )
+    return measurements, cpu
+
+
+# Indexes that make the admin's search use indexes (see docs/benchmarks.md, Back-office).
+# Django's admin searches "=code" as UPPER(code) = UPPER(term) and applicant_name as
+# UPPER(applicant_name) LIKE UPPER('%term%'), ORed: without an index on each, a sequential scan.
+SUGGESTED_INDEXES = {
+    "bench_dossier_upper_code": "ON dossiers_dossier (UPPER(code::text))",
+    "bench_dossier_upper_phone": "ON dossiers_dossier (UPPER(applicant_phone::text))",
+    "bench_dossier_upper_id_number": "ON dossiers_dossier (UPPER(applicant_id_number::text))",
+    "bench_dossier_name_trgm": "ON dossiers_dossier USING gin "
+    "(UPPER(applicant_name::text) gin_trgm_ops)",
+}
+
+
+def suggested_indexes(enabled: bool) -> list[str]:
+    """Create (or drop) SUGGESTED_INDEXES in the benchmark database; return their names."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if enabled:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for name, definition in SUGGESTED_INDEXES.items():
+            if enabled:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
+            else:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.execute("ANALYZE dossiers_dossier")
+    return list(SUGGESTED_INDEXES) if enabled else []
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+def profile_page(page: common.Page, *, slow_ms: float, explain_all: bool) -> dict:
+    """Request `page` in this process: its time, queries, and EXPLAIN ANALYZE of the slow ones."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.cookies["sessionid"] = page.headers["Cookie"].split("=", 1)[1]
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = client.get(page.path, HTTP_HOST=common.LOOPBACK)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise common.BenchError(f"{page.path} answered {response.status_code} in process")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(page.path, HTTP_HOST=common.LOOPBACK)
+    queries = [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"]} for q in captured]
+    explains = []
+    for query in queries:
+        if not query["sql"].lstrip().upper().startswith("SELECT"):
+            continue
+        if query["ms"] >= slow_ms or (explain_all and query["ms"] >= 2):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            explains.append({"ms": query["ms"], "sql": query["sql"], "plan": plan})
+    return {
+        "page": page.name,
+        "path": page.path,
+        "in_process_ms_median": round(statistics.median(timings), 1),
+        "queries": len(queries),
+        "sql_ms": round(sum(q["ms"] for q in queries), 1),
+        "slowest": sorted(queries, key=lambda q: -q["ms"])[:5],
+        "explains": explains,
+    }
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+def result_rows(measurements, profiles, cpu) -> list[dict]:
+    by_name = {p["page"]: p for p in profiles}
+    rows = []
+    for m in measurements:
+        profile = by_name.get(m.page.name, {})
+        used = cpu.get(m.page.name, {})
+        rows.append(
+            {
+                "page": m.page.name,
+                "path": m.page.path,
+                "baseline": m.page.baseline,
+                "bytes": m.bytes,
+                "requests_per_sec": round(m.wrk.requests_per_sec, 1),
+                "p50_ms": round(m.wrk.p50_ms, 1),
+                "p90_ms": round(m.wrk.p90_ms, 1),
+                "p99_ms": round(m.wrk.p99_ms, 1),
+                "requests": m.wrk.requests,
+                "worker_restarts": m.worker_restarts,
+                "queries": profile.get("queries"),
+                "sql_ms": profile.get("sql_ms"),
+                "in_process_ms": profile.get("in_process_ms_median"),
+                "app_cpu_ms": used.get("gunicorn_ms_per_request"),
+                "db_cpu_ms": used.get("postgres_ms_per_request"),
+                "machine_busy_share": used.get("machine_busy_share"),
+                "cpu": used,
+                "target_met": None if m.page.baseline else m.wrk.p99_ms < TARGET_P99_MS,
+                "wrk_command": m.wrk.command,
+                "wrk_output": m.wrk.output,
+            }
+        )
+    return rows
+
+
+def markdown_table(rows: list[dict]) -> str:
+    lines = [
+        "| page | URL | req/s | p50 ms | p99 ms | app CPU ms/request | "
+        f"queries | SQL ms (alone) | p99 < {TARGET_P99_MS:.0f} ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        met = "—" if row["target_met"] is None else ("yes" if row["target_met"] else "**no**")
+        path = row["path"]
+        if len(path) > 60:
+            path = path[:57] + "…"
+        queries = "" if row["queries"] is None else row["queries"]
+        sql = "" if row["sql_ms"] is None else f"{row['sql_ms']:.0f}"
+        cpu = "" if row["app_cpu_ms"] is None else f"{row['app_cpu_ms']:.1f}"
+        lines.append(
+            f"| {row['page']} | `{path}` | {row['requests_per_sec']:.0f} | {row['p50_ms']:.1f} | "
+            f"{row['p99_ms']:.1f} | {cpu} | {queries} | {sql} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    common.install_signal_handlers()
+    stamp = common.timestamp()
+    db = common.bench_database_url(DEFAULT_DATABASE_URL)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+
+    calibration_before = common.cpu_calibration_ms()
+    with tempfile.TemporaryDirectory(prefix="bench-backoffice-") as work:
+        work = Path(work)
+        served_url = db.url
+        if args.pg_options:
+            served_url += "?" + urllib.parse.urlencode({"options": args.pg_options})
+        env = common.portal_env(
+            database_url=served_url,
+            redis_url=redis_url,
+            static_root=work / "static",
+            MEDIA_ROOT=str(work / "media"),
+            CACHE_KEY_PREFIX="bench-backoffice",
+        )
+        common.setup_django(env)
+        prepared = prepare_database(db, env, keep=args.keep_db, total=args.dossiers)
+        users = {"officer": prepared.pop("officer"), "superuser": prepared.pop("superuser")}
+        ward = prepared.pop("ward")
+        prepared["suggested_indexes"] = suggested_indexes(args.with_suggested_indexes)
+        summary = data_summary({**users})
+        common.log(
+            f"{summary['dossiers']} dossiers; officer sees {summary['visible_officer']}: "
+            f"{summary['queues_officer']}"
+        )
+        target = choose_targets(ward)
+        sessions = {label: sign_in(user) for label, user in users.items()}
+        pages = [
+            common.Page("bare view", "/healthz", baseline=True, note="before the pages"),
+            *pages_for("officer", sessions["officer"], target),
+            *pages_for("superuser", sessions["superuser"], target),
+            common.Page("bare view (again)", "/healthz", baseline=True, note="after the pages"),
+        ]
+        if args.only:
+            pages = [p for p in pages if p.baseline or args.only in p.name]
+
+        from django.db import connections
+
+        connections.close_all()
+        common.collectstatic(env)
+        server = common.GunicornServer(env, log_path=work / "gunicorn.log")
+        try:
+            with server:
+                workers = len(server.worker_pids())
+                load_before = os.getloadavg()
+                measurements, cpu = measure(
+                    server,
+                    db,
+                    pages,
+                    duration=args.duration,
+                    connections=args.connections,
+                    threads=args.threads,
+                    warmup=args.warmup,
+                )
+                load_after = os.getloadavg()
+        except BaseException:
+            tail = server.log_tail()
+            if tail:
+                common.log(f"gunicorn log (last lines):\n{tail}")
+            raise
+
+        # With the server stopped: each page's queries, EXPLAIN ANALYZE of the slow ones.
+        over = {m.page.name for m in measurements if m.wrk.p99_ms >= TARGET_P99_MS}
+        profiles = []
+        for page in pages:
+            if page.baseline:
+                continue
+            profile = profile_page(page, slow_ms=args.slow_query_ms, explain_all=page.name in over)
+            profiles.append(profile)
+            common.log(
+                f"{page.name:<34} {profile['in_process_ms_median']:7.1f} ms in process, "
+                f"{profile['queries']} queries, {profile['sql_ms']} ms SQL"
+            )
+        connections.close_all()
+
+    rows = result_rows(measurements, profiles, cpu)
+    table = markdown_table(rows)
+    payload = {
+        "benchmark": "backoffice",
+        "issue": 4,
+        "timestamp": stamp,
+        "command": common.command_line(),
+        "options": vars(args),
+        "machine": common.machine_info(db=db, redis_url=redis_url),
+        # ms of CPU for a fixed Python loop before and after the run (see common.py).
+        "cpu_calibration_ms": [calibration_before, common.cpu_calibration_ms()],
+        "server": {
+            "command": " ".join(["gunicorn", *server.command[1:]]),
+            "workers": workers,
+            "bind": server.bind,
+            "loadavg_before": load_before,
+            "loadavg_after": load_after,
+        },
+        "database": {"name": db.name, **prepared},
+        "data": summary,
+        "target": target,
+        "users": {label: user.username for label, user in users.items()},
+        "target_p99_ms": TARGET_P99_MS,
+        "results": rows,
+        "profiles": profiles,
+        "table_markdown": table,
+    }
+    path = common.write_results("backoffice", payload, stamp=stamp)
+    print(table)
+    print()
+    print(
+        f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+        f"connections, {args.duration:g} s per page"
+    )
+    print(f"CPU calibration (ms, lower is faster): {payload['cpu_calibration_ms']}")
+    print(f"results: {path.relative_to(common.BASE_DIR)}")
+    missed = [r["page"] for r in rows if r["target_met"] is False]
+    if missed:
+        print(f"p99 over {TARGET_P99_MS:.0f} ms: {', '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except common.BenchError as error:
+        common.log(f"error: {error}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        common.log("interrupted")
+        sys.exit(130)
