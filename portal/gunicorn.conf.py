@@ -11,3 +11,14 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """Load WeasyPrint (Pango, fonts) when a worker starts, not with a citizen's first PDF.
+
+    Its first render in a process costs ~350 ms more than the next ones (docs/benchmarks.md,
+    intake); each worker pays it once at start instead.
+    """
+    from weasyprint import HTML
+
+    HTML(string="<p>Cổng dịch vụ công</p>").write_pdf()
