@@ -835,3 +835,15 @@ def command_line() -> str:
     with contextlib.suppress(ValueError):
         python = python.relative_to(BASE_DIR)
     return " ".join([str(python), str(script), *sys.argv[1:]])
+
+
+def run(main) -> None:
+    """Run a benchmark's `main()` and exit with its code: 2 on a BenchError, 130 on Ctrl-C."""
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        log(f"error: {error}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        log("interrupted")
+        sys.exit(130)

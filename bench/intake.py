@@ -846,11 +846,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except common.BenchError as error:
-        common.log(f"error: {error}")
-        sys.exit(2)
-    except KeyboardInterrupt:
-        common.log("interrupted")
-        sys.exit(130)
+    common.run(main)
