@@ -37,8 +37,6 @@ class AgencyForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["co_quan"].queryset = agencies
-        # Group the options by province so a long list stays readable.
-        self.fields["co_quan"].widget.attrs["data-searchable"] = "1"
 
 
 def _declaration_field(definition) -> forms.Field:

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -84,10 +83,6 @@ def render_receipt(dossier: Dossier) -> bytes:
             "lookup_url": lookup_url(dossier),
         },
     )
-
-
-def as_file(content: bytes) -> ContentFile:
-    return ContentFile(content)
 
 
 def receipt_attachment(dossier_id: int) -> tuple[str, bytes, str]:

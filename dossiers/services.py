@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
@@ -260,7 +261,7 @@ def dossier_receipt_pdf(*, dossier: Dossier) -> bytes:
             locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
             if not locked.receipt:
                 content = receipts.render_receipt(locked)
-                locked.receipt.save(f"{locked.code}.pdf", receipts.as_file(content), save=False)
+                locked.receipt.save(f"{locked.code}.pdf", ContentFile(content), save=False)
                 locked.save(update_fields=["receipt", "updated_at"])
             dossier.receipt = locked.receipt
     with dossier.receipt.open("rb") as handle:
@@ -381,6 +382,12 @@ def _notify(dossier: Dossier, event: DossierEvent, template: str, **context) -> 
     )
 
 
+def _require_reason(text: str, message: str) -> None:
+    """Refuse an action whose reason (which the citizen or the next officer reads) is blank."""
+    if not text.strip():
+        raise ValidationError(message, code="reason_required")
+
+
 def _close_review(dossier: Dossier, now: datetime.datetime) -> None:
     """An officer acting on a supplemented dossier takes it out of the "đã bổ sung" queue."""
     dossier.supplements.filter(answered_at__isnull=False, reviewed_at__isnull=True).update(
@@ -420,8 +427,7 @@ def dossier_accept(*, dossier_id: int, actor, note: str = "") -> Dossier:
 @transaction.atomic
 def dossier_refuse(*, dossier_id: int, actor, reason: str) -> Dossier:
     """Refuse a dossier at intake, with the reason the citizen reads on Mẫu 03."""
-    if not reason.strip():
-        raise ValidationError(_("Vui lòng ghi rõ lý do từ chối."), code="reason_required")
+    _require_reason(reason, _("Vui lòng ghi rõ lý do từ chối."))
     dossier = _lock(dossier_id, actor, EventAction.REFUSE)
     event = _record(
         dossier, actor, EventAction.REFUSE, to_status=DossierStatus.REFUSED, note=reason
@@ -563,8 +569,7 @@ def dossier_forward(*, dossier_id: int, actor, department: Agency, assignee=None
 @transaction.atomic
 def dossier_return_previous(*, dossier_id: int, actor, note: str) -> DossierEvent:
     """Send the dossier back to whoever held it before the last hand-over."""
-    if not note.strip():
-        raise ValidationError(_("Vui lòng ghi rõ lý do trả lại."), code="reason_required")
+    _require_reason(note, _("Vui lòng ghi rõ lý do trả lại."))
     dossier = _lock(dossier_id, actor, EventAction.RETURN_PREVIOUS)
     hand_overs = list(
         dossier.events.filter(
@@ -617,8 +622,7 @@ def dossier_confirm_fee(*, dossier_id: int, actor, note: str = "") -> DossierEve
 
 @transaction.atomic
 def dossier_stop(*, dossier_id: int, actor, reason: str) -> DossierEvent:
-    if not reason.strip():
-        raise ValidationError(_("Vui lòng ghi rõ lý do dừng xử lý."), code="reason_required")
+    _require_reason(reason, _("Vui lòng ghi rõ lý do dừng xử lý."))
     dossier = _lock(dossier_id, actor, EventAction.STOP)
     now = timezone.now()
     dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
@@ -691,8 +695,7 @@ def _new_due_date(dossier: Dossier, new_due_at: datetime.datetime) -> None:
 def dossier_reset_deadline(
     *, dossier_id: int, actor, new_due_at: datetime.datetime, reason: str
 ) -> DossierEvent:
-    if not reason.strip():
-        raise ValidationError(_("Vui lòng ghi rõ lý do đặt lại hạn."), code="reason_required")
+    _require_reason(reason, _("Vui lòng ghi rõ lý do đặt lại hạn."))
     dossier = _lock(dossier_id, actor, EventAction.RESET_DEADLINE)
     _new_due_date(dossier, new_due_at)
     return _record(dossier, actor, EventAction.RESET_DEADLINE, fields=["due_at"], note=reason)
@@ -703,8 +706,7 @@ def dossier_apologize(
     *, dossier_id: int, actor, new_due_at: datetime.datetime, reason: str
 ) -> DossierEvent:
     """Tell the citizen the dossier will be late, with a new date (Mẫu 04)."""
-    if not reason.strip():
-        raise ValidationError(_("Vui lòng ghi rõ lý do chậm trả kết quả."), code="reason_required")
+    _require_reason(reason, _("Vui lòng ghi rõ lý do chậm trả kết quả."))
     dossier = _lock(dossier_id, actor, EventAction.APOLOGIZE)
     old_due_at = dossier.due_at
     _new_due_date(dossier, new_due_at)

@@ -35,10 +35,6 @@ def _step_url(draft, step):
     return reverse("dossiers:step", kwargs={"token": draft.token, "step": step})
 
 
-def _next_step(step):
-    return STEPS[STEPS.index(step) + 1]
-
-
 def _load_draft(request, token):
     draft = selectors.draft_for_session(token=token, session_tokens=remembered(request, DRAFTS))
     if draft is None:
