@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +9,15 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         from dossiers import slips
+        from dossiers.models import Dossier
         from dossiers.receipts import receipt_attachment
+        from dossiers.signals import dossier_changed
         from notifications import attachments
 
         attachments.register("dossier_receipt", receipt_attachment)
         attachments.register("slip_supplement", slips.supplement_attachment)
         attachments.register("slip_refusal", slips.refusal_attachment)
         attachments.register("slip_apology", slips.apology_attachment)
+
+        post_save.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-save")
+        post_delete.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-delete")

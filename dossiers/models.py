@@ -250,6 +250,14 @@ class SupplementRequest(models.Model):
                 name="one_open_supplement_per_dossier",
             )
         ]
+        indexes = [
+            # The "đã bổ sung" queue: answered, not yet looked at (a few hundred rows at most).
+            models.Index(
+                fields=["dossier"],
+                condition=models.Q(answered_at__isnull=False, reviewed_at__isnull=True),
+                name="supplement_to_review",
+            )
+        ]
 
     def __str__(self):
         return f"{self.dossier_id} · {self.requested_at:%d/%m/%Y}"

@@ -1,10 +1,12 @@
 """Reads for the intake wizard and the citizen's own dossier pages."""
 
 import datetime
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,16 +67,24 @@ def dossier_public(*, code: str) -> Dossier | None:
 # --- Back-office ---------------------------------------------------------------------------
 
 
-def dossiers_visible(user) -> QuerySet[Dossier]:
-    """Return the dossiers `user` may see: those received by agencies in their scope."""
+def agency_ids_in_scope(user) -> list[int] | None:
+    """Return the ids of the agencies in `user`'s scope, or None for no limit (superusers)."""
     scope = agency_scope(user)
-    dossiers = Dossier.objects.all()
     if scope is None:
-        return dossiers
-    # The ids themselves, not a subquery on the path: the planner can then estimate the rows.
+        return None
     if not hasattr(user, "_agency_ids"):
         user._agency_ids = list(Agency.objects.filter(scope).values_list("pk", flat=True))
-    return dossiers.filter(receiving_agency_id__in=user._agency_ids)
+    return user._agency_ids
+
+
+def dossiers_visible(user) -> QuerySet[Dossier]:
+    """Return the dossiers `user` may see: those received by agencies in their scope."""
+    ids = agency_ids_in_scope(user)
+    dossiers = Dossier.objects.all()
+    if ids is None:
+        return dossiers
+    # The ids themselves, not a subquery on the path: the planner can then estimate the rows.
+    return dossiers.filter(receiving_agency_id__in=ids)
 
 
 def _supplemented() -> Q:
@@ -93,6 +103,8 @@ class Queue:
     slug: str
     label: str
     condition: Callable[..., Q]
+    # Whether dossiers enter or leave the queue as time passes, without any change to them.
+    moves_with_clock: bool = False
 
 
 def _running() -> Q:
@@ -112,8 +124,14 @@ QUEUES = [
         "sap-den-han",
         _("Sắp đến hạn"),
         lambda now, **_: _running() & Q(due_at__gte=now, due_at__lte=due_soon_limit(now)),
+        moves_with_clock=True,
     ),
-    Queue("qua-han", _("Quá hạn"), lambda now, **_: _running() & Q(due_at__lt=now)),
+    Queue(
+        "qua-han",
+        _("Quá hạn"),
+        lambda now, **_: _running() & Q(due_at__lt=now),
+        moves_with_clock=True,
+    ),
     Queue(
         "giao-cho-toi",
         _("Giao cho tôi"),
@@ -162,13 +180,66 @@ def dossier_queue_counts(*, user, now=None) -> list[dict]:
     ]
 
 
-def deadline_state(dossier: Dossier, *, now) -> str:
-    """Return "overdue", "due_soon", "on_time", or "" when no clock runs."""
+# --- Cached counts -------------------------------------------------------------------------
+# Counting is most of the SQL of a list page and of the index. Counts are kept in the default
+# cache under a key made of the user, their scope and a version per receiving agency; any saved
+# dossier gives its agency (and "all", the superusers' scope) a new version after commit, so an
+# officer never sees a count from before their own action. The queues that move with the clock
+# alone ("sắp đến hạn", "quá hạn") are at most COUNTS_SECONDS old.
+
+COUNTS_SECONDS = 30
+_VERSION = "dossier-counts:v:{}"
+_ALL = "all"
+
+
+def scope_version_key(user) -> str:
+    """A key naming `user`, their scope and its current data version (one cache round trip)."""
+    ids = agency_ids_in_scope(user)
+    names = [_VERSION.format(_ALL)] if ids is None else [_VERSION.format(i) for i in sorted(ids)]
+    versions = cache.get_many(names)
+    signature = "|".join(f"{name}={versions.get(name, '')}" for name in names)
+    digest = hashlib.blake2b(signature.encode(), digest_size=16).hexdigest()
+    return f"dossier-counts:{user.pk}:{digest}"
+
+
+def dossiers_changed(*agency_ids: int) -> None:
+    """Give the agencies `agency_ids` (and the unlimited scope) a new version of their counts."""
+    token = uuid.uuid4().hex
+    cache.set_many(
+        {_VERSION.format(key): token for key in [*agency_ids, _ALL]},
+        timeout=None,
+    )
+
+
+def cached_count(key: str, count: Callable[[], int]) -> int:
+    """Return the count kept under `key` (see scope_version_key), else count and keep it."""
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, COUNTS_SECONDS)
+    return value
+
+
+def dossier_queue_counts_cached(*, user) -> list[dict]:
+    """dossier_queue_counts, kept for COUNTS_SECONDS or until a dossier in scope changes."""
+    key = scope_version_key(user) + ":queues"
+    counts = cache.get(key)
+    if counts is None:
+        counts = {q["slug"]: q["count"] for q in dossier_queue_counts(user=user)}
+        cache.set(key, counts, COUNTS_SECONDS)
+    return [{"slug": q.slug, "label": q.label, "count": counts[q.slug]} for q in QUEUES]
+
+
+def deadline_state(dossier: Dossier, *, now, soon: datetime.datetime | None = None) -> str:
+    """Return "overdue", "due_soon", "on_time", or "" when no clock runs.
+
+    `soon` is due_soon_limit(now), for a caller that classes many dossiers at the same time.
+    """
     if dossier.status not in CLOCK_RUNNING or dossier.due_at is None:
         return ""
     if dossier.due_at < now:
         return "overdue"
-    if dossier.due_at <= due_soon_limit(now):
+    if dossier.due_at <= (soon or due_soon_limit(now)):
         return "due_soon"
     return "on_time"
 

@@ -1,0 +1,16 @@
+"""Receivers that keep cached back-office counts in step with the dossiers."""
+
+from django.db import transaction
+
+from dossiers import selectors
+
+
+def dossier_changed(sender, instance, using=None, **kwargs) -> None:
+    """A dossier was saved or deleted: its agency's counts get a new version after commit.
+
+    Every workflow action saves the dossier (services._record), and so does the intake wizard's
+    submission, so this one receiver covers them all. After commit, not now: a request counting
+    before the commit would otherwise keep the old counts under the new version.
+    """
+    agency_id = instance.receiving_agency_id
+    transaction.on_commit(lambda: selectors.dossiers_changed(agency_id), using=using)
