@@ -1,12 +1,14 @@
 """The receipt Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" and the dossier summary."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierDocument
 from portal.pdf import render_pdf
 from procedures.constants import CopyType
 
@@ -35,10 +37,18 @@ def supplement_url(request) -> str:
     return f"{settings.SITE_URL}{reverse('dossiers:supplement', kwargs={'token': request.token})}"
 
 
-def dossier_summary(dossier: Dossier) -> dict:
-    """Return what a citizen is told about a new dossier: JSON-friendly, for emails and pages."""
+def dossier_summary(
+    dossier: Dossier, *, documents: Iterable[DossierDocument] | None = None
+) -> dict:
+    """Return what a citizen is told about a new dossier: JSON-friendly, for emails and pages.
+
+    `documents`: the dossier's attached documents when the caller has them (it just wrote them),
+    else they are read.
+    """
     procedure, agency = dossier.procedure, dossier.receiving_agency
-    attached = {document.document_id for document in dossier.documents.all()}
+    if documents is None:
+        documents = dossier.documents.all()
+    attached = {document.document_id for document in documents}
     return {
         "code": dossier.code,
         "procedure": procedure.name,

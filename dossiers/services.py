@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,12 +187,15 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
     with transaction.atomic():
         draft = (
             Draft.objects.select_for_update(of=("self",))
-            .select_related("procedure", "agency", "dossier")
-            .prefetch_related("procedure__form_fields", "procedure__documents", "files__document")
-            .get(token=draft_token)
+            .select_related("procedure", "agency")
+            .filter(token=draft_token)
+            .first()
         )
+        if draft is None:
+            raise ValidationError(_("Không tìm thấy hồ sơ nháp."), code="not_found")
         if draft.dossier_id is not None:
-            return draft.dossier
+            return draft.dossier  # a replayed submission reads nothing more
+        prefetch_related_objects([draft], "procedure__form_fields", "procedure__documents", "files")
         problems = draft_problems(draft=draft)
         if problems:
             raise ValidationError(
@@ -216,11 +219,12 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             submitted_at=now,
             due_at=deadlines.calendar().due_at(procedure, now),
         )
-        DossierDocument.objects.bulk_create(
+        required = {document.pk: document for document in procedure.documents.all()}
+        documents = DossierDocument.objects.bulk_create(
             DossierDocument(
                 dossier=dossier,
-                document=draft_file.document,
-                document_name=draft_file.document.name,
+                document=(document := required.get(draft_file.document_id) or draft_file.document),
+                document_name=document.name,
                 file=draft_file.file.name,
                 original_name=draft_file.original_name,
                 content_type=draft_file.content_type,
@@ -244,11 +248,14 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
         # The code last: the agency's sequence row stays locked from here until the commit, so
         # submissions to one agency queue only for these few statements.
         dossier.code = codes.dossier_code_allocate(agency=agency, day=timezone.localdate(now))
-        dossier.save(update_fields=["code"])
-        _notify(
-            dossier,
-            event,
-            "dossier_submitted",
+        # An update, not save(): the post_save receivers (back-office counts, lookup page) ran for
+        # the insert above and have nothing more to do for a new dossier's code.
+        Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+        notify_dossier(
+            dossier=dossier,
+            event=event,
+            template="dossier_submitted",
+            summary=receipts.dossier_summary(dossier, documents=documents),
             attachments=[{"provider": "dossier_receipt", "id": dossier.pk}],
         )
     return dossier

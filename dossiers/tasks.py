@@ -1,3 +1,4 @@
+from captcha.models import CaptchaStore
 from celery import shared_task
 
 from dossiers import services
@@ -13,3 +14,9 @@ def drafts_purge_expired() -> int:
 def procedures_refresh_usage() -> int:
     """Recount each procedure's dossiers of the last year for "most used" (celery beat, nightly)."""
     return services.procedures_refresh_usage()
+
+
+@shared_task
+def captchas_purge_expired() -> None:
+    """Delete expired captcha challenges (celery beat), which the captcha field leaves behind."""
+    CaptchaStore.remove_expired()

@@ -69,6 +69,8 @@ def start(request, code):
 def step(request, token, step):
     if step not in WizardStep.values:
         raise Http404
+    if step == WizardStep.REVIEW and request.method == "POST":
+        return _submit(request, token)
     draft = _load_draft(request, token)
     if draft.dossier_id:
         return redirect(draft.dossier)
@@ -178,32 +180,46 @@ def _contact(request, draft):
     return _render_step(request, draft, WizardStep.CONTACT, {"form": form})
 
 
-def _review(request, draft):
+def _review(request, draft, form=None, error=None):
     # Everything entered is on the server: a wrong captcha only costs a new captcha.
-    form = ReviewForm(*_bound(request))
     problems = services.draft_problems(draft=draft)
-    if request.method == "POST" and not problems and form.is_valid():
-        try:
-            dossier = services.dossier_submit(draft_token=draft.token)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            remember(request, DOSSIERS, dossier.code)
-            return redirect(dossier)
+    if error is not None and not problems:
+        form.add_error(None, error)
     return _render_step(
         request,
         draft,
         WizardStep.REVIEW,
         {
-            "form": form,
+            "form": form or ReviewForm(),
             "problems": problems,
             "declaration": display.declaration_rows(
                 draft.procedure.form_fields.all(), draft.declaration
             ),
             "contact": display.contact_rows(draft.contact),
         },
-        status=400 if request.method == "POST" else 200,
+        status=200 if form is None else 400,
     )
+
+
+def _submit(request, token):
+    """The review's "Gửi thông tin". Only the session is checked here: dossier_submit reads and
+    checks the draft under its lock, so a submission reads it once. A refused POST (wrong
+    captcha, incomplete draft) shows the review page again; a replayed one, the dossier."""
+    if str(token) not in remembered(request, DRAFTS):
+        raise Http404
+    form, error = ReviewForm(request.POST), None
+    if form.is_valid():
+        try:
+            dossier = services.dossier_submit(draft_token=token)
+        except ValidationError as refused:
+            error = refused
+        else:
+            remember(request, DOSSIERS, dossier.code)
+            return redirect(dossier)
+    draft = _load_draft(request, token)
+    if draft.dossier_id:
+        return redirect(draft.dossier)
+    return _review(request, draft, form, error)
 
 
 @require_GET

@@ -74,6 +74,7 @@ def notify_dossier(
     template: str,
     extra_context: dict | None = None,
     attachments: list[dict] | None = None,
+    summary: dict | None = None,
 ) -> list[Message]:
     """Tell a dossier's citizen about `event` by email, SMS or both; return the queued messages.
 
@@ -85,9 +86,10 @@ def notify_dossier(
 
     The context is the dossier's summary (dossiers.receipts.dossier_summary: code, procedure,
     agency, agency_address, agency_phone, agency_hours, applicant_name, due_at, delivery,
-    originals, lookup_url…) updated with `extra_context`, which must be JSON-able: pass dates as
-    formatted text. Templates live in templates/notifications/email/<template>.{subject.txt,txt,
-    html} and templates/notifications/sms/<template>.txt, each listing the keys it reads:
+    originals, lookup_url…), or `summary` when the caller built it already, updated with
+    `extra_context`, which must be JSON-able: pass dates as formatted text. Templates live in
+    templates/notifications/email/<template>.{subject.txt,txt,html} and
+    templates/notifications/sms/<template>.txt, each listing the keys it reads:
 
     - dossier_submitted: the summary alone (attach the receipt, Mẫu 01);
     - dossier_accepted: due_at, the appointment, and optional received_at (attach Mẫu 01);
@@ -107,7 +109,7 @@ def notify_dossier(
             attachments=[{"provider": "slip_refusal", "id": event.pk}],
         )
     """
-    context = {**dossier_summary(dossier), **(extra_context or {})}
+    context = {**(summary or dossier_summary(dossier)), **(extra_context or {})}
     routes: list[tuple[str, str, list[dict] | None]] = []
     if dossier.applicant_email:
         routes.append((MessageChannel.EMAIL, dossier.applicant_email, attachments))

@@ -16,6 +16,11 @@ app.conf.beat_schedule = {
         "task": "dossiers.tasks.drafts_purge_expired",
         "schedule": crontab(minute=17),
     },
+    # The captcha field does not purge on every check (dossiers.forms.PurgedCaptchaField).
+    "captchas-purge-expired": {
+        "task": "dossiers.tasks.captchas_purge_expired",
+        "schedule": crontab(minute="*/5"),
+    },
     "stats-refresh-recent": {
         "task": "stats.tasks.stats_refresh_recent",
         "schedule": crontab(minute="*/15"),

@@ -1,5 +1,6 @@
 import datetime
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
-from dossiers import services
+from dossiers import receipts, services
 from dossiers.codes import dossier_code_allocate
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier, DossierSequence, Draft, DraftFile
@@ -77,6 +78,31 @@ def test_incomplete_draft_is_refused_and_writes_nothing(catalogue):
     assert not DossierSequence.objects.exists()
     assert not Message.objects.exists()
     assert DraftFile.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_submitting_a_draft_that_is_gone_is_refused():
+    with pytest.raises(ValidationError) as error:
+        services.dossier_submit(draft_token=uuid.uuid4())
+    assert error.value.code == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_submission_reads_the_draft_once_and_writes_in_one_transaction(
+    catalogue, django_assert_num_queries
+):
+    draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"])
+    # The draft (locked) with its declaration fields, documents and files; the dossier, its
+    # documents, the draft's files deleted, the event, the draft's link, the code (one upsert),
+    # the code saved, the outbox message. Nothing is read back. (Plus a savepoint and its release:
+    # the test runs inside a transaction.)
+    with django_assert_num_queries(4 + 8 + 2):
+        dossier = services.dossier_submit(draft_token=draft.token)
+    # The summary built from the documents just written is the one read back from the database.
+    summary = receipts.dossier_summary(Dossier.objects.get())
+    assert summary["originals"] and Message.objects.get().context == summary
+    with django_assert_num_queries(2 + 2):  # a replay: the draft, then the dossier it links to
+        assert services.dossier_submit(draft_token=draft.token) == dossier
 
 
 @pytest.mark.django_db
@@ -158,5 +184,6 @@ def test_beat_runs_the_maintenance_tasks():
     assert {
         "dossiers.tasks.drafts_purge_expired",
         "dossiers.tasks.procedures_refresh_usage",
+        "dossiers.tasks.captchas_purge_expired",
     } <= tasks
     assert set(tasks) <= set(app.tasks)

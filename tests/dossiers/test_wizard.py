@@ -1,9 +1,11 @@
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier, DossierDocument, Draft, DraftFile
@@ -214,3 +216,41 @@ def test_dossier_files_are_not_on_a_public_url(client, catalogue, settings):
     name = DossierDocument.objects.first().file.name
     assert client.get(f"/media/{name}").status_code == 404
     assert client.get(f"/{name}").status_code == 404
+
+
+def test_final_post_reads_the_draft_once(client, catalogue, django_assert_num_queries):
+    review = fill_until_review(client, catalogue)
+    answer = captcha_answer(client.get(review).content.decode())
+    # The session; the captcha, read and deleted (no purge of expired ones: the beat does it);
+    # dossier_submit's 12 statements in a savepoint (the test's transaction); the session saved,
+    # in a savepoint too. The view itself reads no draft.
+    with django_assert_num_queries(1 + 2 + (12 + 2) + (1 + 2)):
+        response = client.post(review, answer)
+    assert response.status_code == 302 and Dossier.objects.count() == 1
+
+
+def test_captcha_check_leaves_expired_challenges_to_the_beat_task(client, catalogue):
+    from captcha.models import CaptchaStore
+
+    from dossiers.forms import ReviewForm
+    from dossiers.tasks import captchas_purge_expired
+
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    expired = CaptchaStore.objects.create(challenge="ABCDE", response="abcde", expiration=past)
+    fresh = CaptchaStore.objects.create(challenge="FGHJK", response="fghjk")
+    # An expired challenge is refused, even with the right answer; the form does not purge.
+    form = ReviewForm({"captcha_0": expired.hashkey, "captcha_1": "abcde"})
+    assert not form.is_valid() and "Mã xác nhận không đúng" in str(form.errors)
+    other = CaptchaStore.objects.create(challenge="MNPQR", response="mnpqr", expiration=past)
+    # A wrong answer is refused and spends the challenge: one attempt each.
+    assert not ReviewForm({"captcha_0": fresh.hashkey, "captcha_1": "sai"}).is_valid()
+    assert not CaptchaStore.objects.filter(pk=fresh.pk).exists()
+    assert CaptchaStore.objects.filter(pk=other.pk).exists()
+    kept = CaptchaStore.objects.create(challenge="STUVW", response="stuvw")
+    assert ReviewForm({"captcha_0": kept.hashkey, "captcha_1": " STUVW "}).is_valid()
+    assert not CaptchaStore.objects.filter(pk=kept.pk).exists()
+    assert CaptchaStore.objects.filter(pk=other.pk).exists()
+
+    waiting = CaptchaStore.objects.create(challenge="XYZAB", response="xyzab")
+    captchas_purge_expired()
+    assert list(CaptchaStore.objects.all()) == [waiting]
