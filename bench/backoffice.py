@@ -247,41 +247,6 @@ def pages_for(label: str, session_key: str, target: dict) -> list[common.Page]:
     return pages
 
 
-def measure(server, db, pages, *, duration, connections, threads, warmup):
-    """common.measure_pages, plus the CPU each page costs the workers and PostgreSQL."""
-    measurements, cpu = [], {}
-    for page in pages:
-        status, size = common.check_page(server, page)
-        url = server.url(page.path)
-        options = {"connections": connections, "threads": threads, "headers": page.headers}
-        if warmup > 0:
-            common.run_wrk(url, duration=warmup, **options)
-        restarts = server.worker_restarts()
-        meter = common.CpuMeter(server, db)
-        meter.start()
-        result = common.run_wrk(url, duration=duration, **options)
-        meter.stop()
-        restarts = server.worker_restarts() - restarts
-        if result.errors:
-            raise common.BenchError(
-                f"{page.name}: {result.non_2xx_3xx} non-2xx/3xx responses, socket errors "
-                f"{result.socket_errors}:\n{server.log_tail()}"
-            )
-        cpu[page.name] = meter.report(result.requests)
-        common.log(
-            f"{page.name:<34} {result.requests_per_sec:7.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
-            f"p99 {result.p99_ms:7.1f} ms  app CPU/request "
-            f"{cpu[page.name]['gunicorn_ms_per_request']:.1f} ms; machine busy "
-            f"{cpu[page.name]['machine_busy_share']:.0%}"
-        )
-        measurements.append(
-            common.Measurement(
-                page=page, status=status, bytes=size, wrk=result, worker_restarts=restarts
-            )
-        )
-    return measurements, cpu
-
-
 # Indexes that make the admin's search use indexes (see docs/benchmarks.md, Back-office).
 # Django's admin searches "=code" as UPPER(code) = UPPER(term) and applicant_name as
 # UPPER(applicant_name) LIKE UPPER('%term%'), ORed: without an index on each, a sequential scan.
@@ -354,12 +319,12 @@ def profile_page(page: common.Page, *, slow_ms: float, explain_all: bool) -> dic
 # --- Report --------------------------------------------------------------------------------
 
 
-def result_rows(measurements, profiles, cpu) -> list[dict]:
+def result_rows(measurements, profiles) -> list[dict]:
     by_name = {p["page"]: p for p in profiles}
     rows = []
     for m in measurements:
         profile = by_name.get(m.page.name, {})
-        used = cpu.get(m.page.name, {})
+        used = m.cpu or {}
         rows.append(
             {
                 "page": m.page.name,
@@ -458,14 +423,14 @@ def main(argv=None) -> int:
             with server:
                 workers = len(server.worker_pids())
                 load_before = os.getloadavg()
-                measurements, cpu = measure(
+                measurements = common.measure_pages(
                     server,
-                    db,
                     pages,
                     duration=args.duration,
                     connections=args.connections,
                     threads=args.threads,
                     warmup=args.warmup,
+                    db=db,
                 )
                 load_after = os.getloadavg()
         except BaseException:
@@ -488,7 +453,7 @@ def main(argv=None) -> int:
             )
         connections.close_all()
 
-    rows = result_rows(measurements, profiles, cpu)
+    rows = result_rows(measurements, profiles)
     table = markdown_table(rows)
     payload = {
         "benchmark": "backoffice",

@@ -510,6 +510,13 @@ class Page:
     baseline: bool = False
     note: str = ""
     headers: dict[str, str] = dataclasses.field(default_factory=dict)  # a session cookie, say
+    # Requests to cycle through instead of `path` (bench/rotate.lua's file): many dossiers'
+    # pages, say, so that no cache or buffer sees the same one each time.
+    requests_file: Path | None = None
+    status: int = 200  # the answer expected: 302 for a form that redirects, 404 for "not found"
+    # Send each request of requests_file once before the warm-up: to measure repeat visits to
+    # more pages than the warm-up would reach.
+    prime: bool = False
 
 
 @dataclasses.dataclass
@@ -519,16 +526,64 @@ class Measurement:
     bytes: int
     wrk: WrkResult
     worker_restarts: int = 0  # workers recycled by max_requests during the measured run
+    cpu: dict | None = None  # CpuMeter.report() when measure_pages was given the database
+
+
+ROTATE_SCRIPT = Path(__file__).resolve().parent / "rotate.lua"
+REPLAY_SCRIPT = Path(__file__).resolve().parent / "replay.lua"
+
+
+def read_requests(path: Path) -> list[tuple[str, str, str, str]]:
+    """The lines of a bench/rotate.lua (or replay.lua) requests file: method, path, cookie, body."""
+    return [tuple(line.split("\t", 3)) for line in path.read_text().splitlines() if line]
 
 
 def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
-    status, body = http_get(server.url(page.path), headers=page.headers)
-    if status != 200:
+    """Request the page once (the first line of its requests file, if it has one); it must answer
+    the page's status."""
+    method, path, cookie, body = "GET", page.path, "", ""
+    if page.requests_file:
+        method, path, cookie, body = read_requests(page.requests_file)[0]
+    headers = dict(page.headers)
+    if cookie:
+        headers["Cookie"] = cookie
+    if method == "POST":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    status, _, content = http_request(
+        server.url(path), headers=headers, data=body.encode() if method == "POST" else None
+    )
+    if status != page.status:
         raise BenchError(
-            f"{page.name} {page.path} answered {status}, not 200:\n"
-            f"{body[:500].decode(errors='replace')}\n{server.log_tail()}"
+            f"{page.name} {method} {path} answered {status}:\n"
+            f"{content[:500].decode(errors='replace')}\n{server.log_tail()}"
         )
-    return status, len(body)
+    return status, len(content)
+
+
+def prime(server: GunicornServer, page: Page, *, connections: int) -> None:
+    """Send each request of the page's requests file once, `connections` at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(line):
+        method, path, cookie, body = line
+        headers = {**page.headers, **({"Cookie": cookie} if cookie else {})}
+        if method == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        status, _, _ = http_request(
+            server.url(path), headers=headers, data=body.encode() if method == "POST" else None
+        )
+        return status
+
+    started = time.monotonic()
+    lines = read_requests(page.requests_file)
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        answers = list(pool.map(send, lines))
+    wrong = len([status for status in answers if status != page.status])
+    if wrong:
+        raise BenchError(
+            f"{page.name}: {wrong} of {len(lines)} requests did not answer {page.status}"
+        )
+    log(f"{page.name}: primed with its {len(lines)} requests in {time.monotonic() - started:.1f} s")
 
 
 def measure_pages(
@@ -539,29 +594,65 @@ def measure_pages(
     connections: int,
     threads: int = 2,
     warmup: float = 2,
+    db: DatabaseUrl | None = None,
 ) -> list[Measurement]:
-    """Check each page answers 200, warm it up with a short wrk run, then measure it."""
+    """Check each page answers, warm it up with a short wrk run, then measure it; with `db`, also
+    the CPU each request costs the workers and PostgreSQL (CpuMeter)."""
     measurements = []
     for page in pages:
         status, size = check_page(server, page)
         url = server.url(page.path)
         options = {"connections": connections, "threads": threads, "headers": page.headers}
+        if page.requests_file:
+            threads_used = max(1, min(threads, connections))
+            options.update(
+                script=ROTATE_SCRIPT, script_args=[str(page.requests_file), str(threads_used)]
+            )
+        if page.prime:
+            prime(server, page, connections=connections)
         if warmup > 0:
             run_wrk(url, duration=warmup, **options)
         restarts = server.worker_restarts()
+        meter = CpuMeter(server, db) if db else None
+        if meter:
+            meter.start()
         result = run_wrk(url, duration=duration, **options)
+        if meter:
+            meter.stop()
         restarts = server.worker_restarts() - restarts
-        if result.errors:
+        # wrk counts any 4xx as an error; rotate.lua tells which statuses were answered.
+        answered = {
+            int(c): int(n) for c, n in re.findall(r"^status (\d+) (\d+)$", result.output, re.M)
+        }
+        unexpected = {c: n for c, n in answered.items() if c != page.status}
+        errors = sum(result.socket_errors.values()) + (
+            sum(unexpected.values()) if page.requests_file else result.non_2xx_3xx
+        )
+        if errors:
             raise BenchError(
-                f"{page.name}: {result.non_2xx_3xx} non-2xx/3xx responses, socket errors "
-                f"{result.socket_errors}:\n{server.log_tail()}"
+                f"{page.name}: answers {answered or result.non_2xx_3xx} (expected "
+                f"{page.status}), socket errors {result.socket_errors}:\n{server.log_tail()}"
             )
+        cpu = meter.report(result.requests) if meter else None
         log(
-            f"{page.name:<22} {result.requests_per_sec:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
+            f"{page.name:<34} {result.requests_per_sec:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
             f"p99 {result.p99_ms:7.2f} ms  ({size} bytes, {restarts} worker restarts)"
+            + (
+                f"; app CPU/request {cpu['gunicorn_ms_per_request']:.1f} ms, machine busy "
+                f"{cpu['machine_busy_share']:.0%}"
+                if cpu
+                else ""
+            )
         )
         measurements.append(
-            Measurement(page=page, status=status, bytes=size, wrk=result, worker_restarts=restarts)
+            Measurement(
+                page=page,
+                status=status,
+                bytes=size,
+                wrk=result,
+                worker_restarts=restarts,
+                cpu=cpu,
+            )
         )
     return measurements
 

@@ -42,7 +42,6 @@ from bench import common  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_intake"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
-REPLAY_SCRIPT = Path(__file__).resolve().parent / "replay.lua"
 DEMO_AGENCIES = common.BASE_DIR / "fixtures" / "demo" / "agencies.json"
 SUBMISSIONS_TARGET = 100.0  # per second
 RECEIPT_TARGET_MS = 200.0
@@ -322,7 +321,7 @@ def replay(
         connections=connections,
         threads=threads,
         timeout="30s",
-        script=REPLAY_SCRIPT,
+        script=common.REPLAY_SCRIPT,
         script_args=[str(requests_file), str(threads)],
     )
     counts, totals = {}, {"sent": 0, "threads_exhausted": 0}

@@ -1,8 +1,11 @@
-"""Whole-page caching for the public catalogue, which every visitor sees alike.
+"""Whole-page caching for public pages that every visitor sees alike: the catalogue, and a
+dossier's progress on the lookup.
 
 Pages are kept in two levels: each worker's memory (no network) and the shared cache (Redis when
-configured). Keys carry a catalogue version; editing the catalogue bumps it, so a change shows at
-once on the next request to the shared cache and within VERSION_SECONDS in every worker.
+configured). Catalogue keys carry a catalogue version; editing the catalogue bumps it, so a change
+shows at once on the next request to the shared cache and within VERSION_SECONDS in every worker.
+A worker keeps a page at most LOCAL_SECONDS, so a page without a version of its own (a dossier's
+progress), forgotten from the shared cache when it changes, is also fresh within that time.
 """
 
 import hashlib
@@ -11,10 +14,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue:version"
 VERSION_SECONDS = 5
+LOCAL_SECONDS = 5
 _local_version: tuple[float, int] = (0.0, 0)
 
 
@@ -38,7 +43,7 @@ def catalogue_changed(**kwargs) -> None:
     _local_version = (0.0, 0)
 
 
-def _cacheable(request) -> bool:
+def cacheable(request) -> bool:
     # A visitor with a session or a pending message may see something of their own.
     return (
         request.method in ("GET", "HEAD")
@@ -47,26 +52,44 @@ def _cacheable(request) -> bool:
     )
 
 
+def cached(key: str) -> HttpResponse | None:
+    """The response kept under `key`, from this worker's memory or else the shared cache."""
+    response = caches["local"].get(key)
+    if response is None:
+        response = caches["default"].get(key)
+        if response is not None:
+            caches["local"].set(key, response, LOCAL_SECONDS)
+    return response
+
+
+def keep(key: str, response: HttpResponse, *, seconds: int) -> HttpResponse:
+    """Keep a 200 without cookies under `key`: `seconds` in the shared cache, at most
+    LOCAL_SECONDS in this worker's memory. Return the response."""
+    if response.status_code == 200 and not response.cookies and seconds > 0:
+        caches["default"].set(key, response, seconds)
+        caches["local"].set(key, response, min(seconds, LOCAL_SECONDS))
+    return response
+
+
+def forget(*keys: str) -> None:
+    """Drop `keys` from the shared cache and this worker's memory (others expire on their own)."""
+    caches["default"].delete_many(keys)
+    caches["local"].delete_many(keys)
+
+
 def cached_page(view):
     """Serve the view's response from the cache for visitors without a session."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         seconds = settings.CATALOGUE_CACHE_SECONDS
-        if not seconds or not _cacheable(request):
+        if not seconds or not cacheable(request):
             return view(request, *args, **kwargs)
         digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
         key = f"page:{catalogue_version()}:{get_language()}:{digest}"
-        local, shared = caches["local"], caches["default"]
-        response = local.get(key)
+        response = cached(key)
         if response is None:
-            response = shared.get(key)
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.cookies:
-                    return response
-                shared.set(key, response, seconds)
-            local.set(key, response, seconds)
+            response = keep(key, view(request, *args, **kwargs), seconds=seconds)
         return response
 
     return wrapped

@@ -8,14 +8,33 @@ from dossiers.models import Dossier, DossierEvent
 
 
 def dossier_progress(*, code: str) -> Dossier | None:
+    """The dossier with what the public progress page shows, and only that (the lookup's page is
+    rendered for every first visit: a lean query is most of its cost)."""
+    events = DossierEvent.objects.select_related("agency").only(
+        "dossier_id", "created_at", "action", "to_status", "actor_id", "actor_name", "agency__name"
+    )
     return (
         Dossier.objects.select_related(
             "procedure", "receiving_agency", "current_department", "assignee__officer"
         )
-        .prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("agency", "actor"))
-        )
+        .only(
+            "code",
+            "status",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "resolved_at",
+            "procedure__name",
+            "receiving_agency__name",
+            "current_department__name",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__username",
+            "assignee__officer__title",
+        )  # fmt: skip
+        .prefetch_related(Prefetch("events", queryset=events))
         .filter(code=code.strip().upper())
+        .order_by()
         .first()
     )
 

@@ -1,12 +1,13 @@
 """The public lookup: progress by code; personal details, supplement, withdrawal and rating after
 the second factor."""
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers import display, services, workflow
@@ -16,7 +17,9 @@ from dossiers.constants import EventAction as A
 from dossiers.models import Dossier
 from dossiers.receipts import RATING_SALT
 from dossiers.selectors import dossier_for_session
+from portal import pagecache
 from tracking import selectors, throttle
+from tracking.cache import fresh_for, progress_key
 from tracking.constants import STATUS_MEANINGS
 from tracking.forms import LookupForm, RatingForm, VerifyForm, WithdrawForm
 from tracking.services import lookup_verify, rating_give
@@ -46,45 +49,67 @@ def _progress_context(dossier) -> dict:
 @require_GET
 def lookup(request):
     form = LookupForm(request.GET or None)
-    context = {"form": form}
-    if form.is_bound and form.is_valid():
-        if throttle.lookup_limited(request):
-            return rate_limited(request, None)
-        dossier = selectors.dossier_progress(code=form.cleaned_data["ma"])
-        if dossier is None:
-            context["not_found"] = True
-        else:
-            context.update(_progress_context(dossier))
-            context["verify_form"] = VerifyForm(
-                initial={"ma": dossier.code}, with_captcha=throttle.needs_captcha(request)
-            )
-    return render(request, "tracking/lookup.html", context)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "tracking/lookup.html", {"form": form})
+    if throttle.lookup_limited(request):
+        return rate_limited(request, None)
+    code = form.cleaned_data["ma"].strip().upper()
+    if not settings.LOOKUP_CACHE_SECONDS or not pagecache.cacheable(request):
+        return _progress_page(request, code)[0]
+    key = progress_key(code, get_language())
+    response = pagecache.cached(key)
+    if response is None:
+        response, seconds = _progress_page(request, code)
+        pagecache.keep(key, response, seconds=seconds)
+    return response
 
 
-@require_http_methods(["POST"])
+def _progress_page(request, code) -> tuple:
+    """The page, the same for every visitor (the second factor has its own page, with the CSRF
+    token), and how long tracking.cache may keep it."""
+    context = {"form": LookupForm({"ma": code})}
+    dossier = selectors.dossier_progress(code=code)
+    if dossier is None:
+        page = render(request, "tracking/lookup.html", {**context, "not_found": True}, status=404)
+        return page, 0
+    page = render(request, "tracking/lookup.html", {**context, **_progress_context(dossier)})
+    return page, fresh_for(dossier)
+
+
+@require_http_methods(["GET", "POST"])
 def verify(request):
+    """The second factor's form (GET, from the lookup page) and its answer (POST)."""
+    if request.method == "GET":
+        form = LookupForm(request.GET)
+        if not form.is_valid():
+            return redirect("tracking:lookup")
+        code = form.cleaned_data["ma"].strip().upper()
+        return _verify_page(request, code, None)
     code = (request.POST.get("ma") or "")[:40]
     if throttle.verification_limited(request, code):
         return rate_limited(request, None)
     form = VerifyForm(request.POST, with_captcha=throttle.needs_captcha(request))
-    error = None
-    if form.is_valid():
-        dossier = lookup_verify(
-            code=code, phone=form.cleaned_data["dien_thoai"], client_ip=throttle.client_ip(request)
-        )
-        if dossier is not None:
-            throttle.clear_misses(request)
-            remember(request, DOSSIERS, dossier.code)
-            return redirect("tracking:detail", code=dossier.code)
-        # The same answer whether the code or the number was wrong; a captcha once misses add up.
-        throttle.record_miss(request)
-        form = VerifyForm(initial={"ma": code}, with_captcha=throttle.needs_captcha(request))
-        error = WRONG
+    if not form.is_valid():
+        return _verify_page(request, code, None, form=form)
+    dossier = lookup_verify(
+        code=code, phone=form.cleaned_data["dien_thoai"], client_ip=throttle.client_ip(request)
+    )
+    if dossier is not None:
+        throttle.clear_misses(request)
+        remember(request, DOSSIERS, dossier.code)
+        return redirect("tracking:detail", code=dossier.code)
+    # The same answer whether the code or the number was wrong; a captcha once misses add up.
+    throttle.record_miss(request)
+    return _verify_page(request, code, WRONG)
+
+
+def _verify_page(request, code, error, *, form=None):
+    form = form or VerifyForm(initial={"ma": code}, with_captcha=throttle.needs_captcha(request))
     return render(
         request,
         "tracking/verify.html",
         {"verify_form": form, "verify_error": error, "code": code},
-        status=400,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -108,6 +133,7 @@ def detail(request, code):
         "tracking/detail.html",
         {
             **_progress_context(progress),
+            "dossier": dossier,  # the progress has only what the public page shows
             "declaration": display.declaration_rows(
                 dossier.procedure.form_fields.all(), dossier.declaration
             ),

@@ -20,6 +20,7 @@ def look_up(page, code, phone=None):
     page.get_by_label("Mã hồ sơ").fill(code)
     page.get_by_role("button", name="Tra cứu").click()
     if phone:
+        page.get_by_role("link", name="Xác thực bằng số điện thoại").click()
         page.get_by_label("Số điện thoại di động đã khai khi nộp hồ sơ").fill(phone)
         page.get_by_role("button", name="Xác thực").click()
 
@@ -35,6 +36,7 @@ def test_lookup_then_withdraw(request, size, catalogue, desk, screenshot):
     assert not page.get_by_text("Nguyễn Văn An").count()  # no personal data without the phone
     screenshot(page, f"{size}-progress")
 
+    page.get_by_role("link", name="Xác thực bằng số điện thoại").click()
     page.get_by_label("Số điện thoại di động đã khai khi nộp hồ sơ").fill("0900000000")
     page.get_by_role("button", name="Xác thực").click()
     assert page.get_by_text("Mã hồ sơ hoặc số điện thoại không đúng.").is_visible()

@@ -47,7 +47,39 @@ def test_progress_by_code_shows_where_it_is_and_no_personal_data(client, dossier
 
 def test_unknown_code_says_not_found(client, db):
     response = client.get("/tra-cuu/", {"ma": "000.01.00.H26-260101-9999"})
+    assert response.status_code == 404
     assert "Không tìm thấy hồ sơ" in response.content.decode()
+
+
+def test_progress_is_served_from_the_cache_until_the_dossier_changes(
+    client, dossier, desk, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    first = client.get("/tra-cuu/", {"ma": dossier.code})
+    assert not first.cookies  # nothing of this visitor's in the page: no CSRF token either
+    with django_assert_num_queries(0):
+        again = client.get("/tra-cuu/", {"ma": f" {dossier.code.lower()} "})
+    assert again.content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_request_supplement(
+            dossier_id=dossier.pk,
+            actor=desk["specialist"],
+            documents=["Bản sao giấy chứng sinh"],
+            reason="Ảnh chụp không rõ",
+        )
+    changed = client.get("/tra-cuu/", {"ma": dossier.code}).content.decode()
+    assert "Yêu cầu bổ sung giấy tờ" in changed  # the status badge, no longer "Đang xử lý"
+
+
+def test_the_second_factor_has_its_own_page(client, dossier):
+    body = client.get("/tra-cuu/", {"ma": dossier.code}).content.decode()
+    assert f'href="/tra-cuu/xac-thuc/?ma={dossier.code}"' in body
+    assert "csrfmiddlewaretoken" not in body
+    form = client.get("/tra-cuu/xac-thuc/", {"ma": dossier.code})
+    assert form.status_code == 200
+    content = form.content.decode()
+    assert "csrfmiddlewaretoken" in content and 'name="dien_thoai"' in content
+    assert f'value="{dossier.code}"' in content
+    assert client.get("/tra-cuu/xac-thuc/").status_code == 302  # no code: back to the lookup
 
 
 def test_second_factor_opens_the_details(client, dossier):
@@ -157,3 +189,15 @@ def test_result_file_online_only_when_delivered_online(client, dossier, desk):
     finish(dossier, desk)
     verify(client, dossier.code)
     assert client.get(f"/tra-cuu/{dossier.code}/ket-qua/").status_code == 200
+
+
+def test_a_cached_progress_page_expires_at_the_due_time(dossier, settings):
+    from datetime import timedelta
+
+    from tracking.cache import fresh_for
+
+    settings.LOOKUP_CACHE_SECONDS = 3600
+    assert dossier.status == S.PROCESSING
+    assert fresh_for(dossier, now=dossier.due_at - timedelta(minutes=10)) == 600
+    assert fresh_for(dossier, now=dossier.due_at - timedelta(days=2)) == 3600
+    assert fresh_for(dossier, now=dossier.due_at + timedelta(minutes=1)) == 3600  # overdue stays

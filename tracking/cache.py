@@ -1,0 +1,44 @@
+"""The lookup's progress page shows nothing personal, so every visitor sees it alike: it is kept in
+the page cache (portal/pagecache.py) by dossier code and forgotten when the dossier changes.
+
+A worker's own copy lives at most pagecache.LOCAL_SECONDS; the shared one LOOKUP_CACHE_SECONDS,
+or until the due time while the clock runs, when the "Trong hạn" badge turns "Quá hạn".
+"""
+
+import hashlib
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers.constants import CLOCK_RUNNING
+from portal import pagecache
+
+
+def progress_key(code: str, language: str) -> str:
+    digest = hashlib.blake2b(code.encode(), digest_size=16).hexdigest()
+    return f"lookup:{pagecache.catalogue_version()}:{language}:{digest}"
+
+
+def fresh_for(dossier, *, now=None) -> int:
+    """Seconds the progress page of `dossier` stays true if nothing happens to the dossier."""
+    seconds = settings.LOOKUP_CACHE_SECONDS
+    if dossier.status in CLOCK_RUNNING and dossier.due_at and not dossier.resolved_at:
+        until_due = (dossier.due_at - (now or timezone.now())).total_seconds()
+        if until_due > 0:
+            seconds = min(seconds, math.ceil(until_due))
+    return seconds
+
+
+def progress_forget(code: str) -> None:
+    pagecache.forget(*(progress_key(code, language) for language, _ in settings.LANGUAGES))
+
+
+def dossier_saved(sender, instance, created=False, **kwargs) -> None:
+    """post_save of Dossier: forget its page once the change is committed (a new dossier has
+    none yet: "not found" pages are not kept)."""
+    if created:
+        return
+    code = instance.code
+    transaction.on_commit(lambda: progress_forget(code))
