@@ -101,6 +101,21 @@ def test_cache_and_broker_use_redis():
         assert conn.transport_cls == "redis"
 
 
+@pytest.mark.redis
+def test_the_redis_cache_keeps_one_client_per_pool():
+    from django.core.cache import caches
+
+    from portal.cache import RedisCache
+
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    client = cache._cache.get_client()
+    assert cache._cache.get_client("any-key", write=True) is client  # one server: one pool
+    cache.set_many({"ci-a": 1, "ci-b": "hai"}, 10)
+    assert cache.get_many(["ci-a", "ci-b"]) == {"ci-a": 1, "ci-b": "hai"}
+    assert cache.incr("ci-a") == 2
+
+
 def test_collectstatic_works_with_the_production_storage(tmp_path):
     result = run_manage(
         "collectstatic", "--noinput", "-v", "0", env={"STATIC_ROOT": str(tmp_path / "static")}
