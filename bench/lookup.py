@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -210,8 +211,14 @@ def pages_for(work: Path, data: dict, args) -> list[common.Page]:
         for code, _ in dossiers[-args.first_codes :]
     ]
     unknown = [
-        ("GET", "/tra-cuu/?" + urllib.parse.urlencode({"ma": f"{code[:-4]}9{code[-3:]}"}), "", "")
-        for code, _ in dossiers[: args.codes]
+        # The same agencies and numbers on 31/12/2099: well-formed codes that no dossier has.
+        (
+            "GET",
+            "/tra-cuu/?" + urllib.parse.urlencode({"ma": re.sub(r"-\d{6}-", "-991231-", c)}),
+            "",
+            "",
+        )
+        for c, _ in dossiers[: args.codes]
     ]
     csrf = get_random_string(32)
     verifications = [

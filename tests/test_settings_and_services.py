@@ -114,6 +114,10 @@ def test_the_redis_cache_keeps_one_client_per_pool():
     cache.set_many({"ci-a": 1, "ci-b": "hai"}, 10)
     assert cache.get_many(["ci-a", "ci-b"]) == {"ci-a": 1, "ci-b": "hai"}
     assert cache.incr("ci-a") == 2
+    assert cache.incr("ci-a", 3) == 5
+    with pytest.raises(ValueError):
+        cache.incr("ci-missing")  # as Django's: no counter is created without its expiry
+    assert cache.get("ci-missing") is None
 
 
 def test_collectstatic_works_with_the_production_storage(tmp_path):
