@@ -4,8 +4,9 @@ dossier's progress on the lookup.
 Pages are kept in two levels: each worker's memory (no network) and the shared cache (Redis when
 configured). Catalogue keys carry a catalogue version; editing the catalogue bumps it, so a change
 shows at once on the next request to the shared cache and within VERSION_SECONDS in every worker.
-A worker keeps a page at most LOCAL_SECONDS, so a page without a version of its own (a dossier's
-progress), forgotten from the shared cache when it changes, is also fresh within that time.
+A page without a version of its own (a dossier's progress) is kept in the shared cache only and
+forgotten there when it changes: a worker's copy could not be, and few visitors ask for the same
+dossier within seconds on the same worker.
 """
 
 import hashlib
@@ -52,29 +53,30 @@ def cacheable(request) -> bool:
     )
 
 
-def cached(key: str) -> HttpResponse | None:
-    """The response kept under `key`, from this worker's memory or else the shared cache."""
-    response = caches["local"].get(key)
+def cached(key: str, *, local: bool = True) -> HttpResponse | None:
+    """The response kept under `key`, from this worker's memory (unless `local` is False) or
+    else the shared cache."""
+    response = caches["local"].get(key) if local else None
     if response is None:
         response = caches["default"].get(key)
-        if response is not None:
+        if response is not None and local:
             caches["local"].set(key, response, LOCAL_SECONDS)
     return response
 
 
-def keep(key: str, response: HttpResponse, *, seconds: int) -> HttpResponse:
-    """Keep a 200 without cookies under `key`: `seconds` in the shared cache, at most
-    LOCAL_SECONDS in this worker's memory. Return the response."""
+def keep(key: str, response: HttpResponse, *, seconds: int, local: bool = True) -> HttpResponse:
+    """Keep a 200 without cookies under `key`: `seconds` in the shared cache and, unless `local`
+    is False, at most LOCAL_SECONDS in this worker's memory. Return the response."""
     if response.status_code == 200 and not response.cookies and seconds > 0:
         caches["default"].set(key, response, seconds)
-        caches["local"].set(key, response, min(seconds, LOCAL_SECONDS))
+        if local:
+            caches["local"].set(key, response, min(seconds, LOCAL_SECONDS))
     return response
 
 
 def forget(*keys: str) -> None:
-    """Drop `keys` from the shared cache and this worker's memory (others expire on their own)."""
+    """Drop `keys` from the shared cache (pages kept only there: see `local`)."""
     caches["default"].delete_many(keys)
-    caches["local"].delete_many(keys)
 
 
 def cached_page(view):

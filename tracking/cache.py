@@ -1,8 +1,9 @@
 """The lookup's progress page shows nothing personal, so every visitor sees it alike: it is kept in
 the page cache (portal/pagecache.py) by dossier code and forgotten when the dossier changes.
 
-A worker's own copy lives at most pagecache.LOCAL_SECONDS; the shared one LOOKUP_CACHE_SECONDS,
-or until the due time while the clock runs, when the "Trong hạn" badge turns "Quá hạn".
+It is kept in the shared cache only (so every worker shows a change at once), for
+LOOKUP_CACHE_SECONDS, or until the due time while the clock runs, when the "Trong hạn" badge
+turns "Quá hạn".
 """
 
 import hashlib

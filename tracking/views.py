@@ -57,10 +57,10 @@ def lookup(request):
     if not settings.LOOKUP_CACHE_SECONDS or not pagecache.cacheable(request):
         return _progress_page(request, code)[0]
     key = progress_key(code, get_language())
-    response = pagecache.cached(key)
+    response = pagecache.cached(key, local=False)
     if response is None:
         response, seconds = _progress_page(request, code)
-        pagecache.keep(key, response, seconds=seconds)
+        pagecache.keep(key, response, seconds=seconds, local=False)
     return response
 
 
