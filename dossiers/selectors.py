@@ -55,15 +55,6 @@ def dossier_for_session(*, code: str, session_codes: list[str]) -> Dossier | Non
     )
 
 
-def dossier_public(*, code: str) -> Dossier | None:
-    """Return the dossier with `code` for the public lookup (no personal data is shown)."""
-    return (
-        Dossier.objects.select_related("procedure", "receiving_agency")
-        .filter(code=code.strip().upper())
-        .first()
-    )
-
-
 # --- Back-office ---------------------------------------------------------------------------
 
 
