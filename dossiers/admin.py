@@ -10,6 +10,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -46,13 +47,6 @@ STATUS_LABELS = dict(DossierStatus.choices)
 NOT_COUNTED = {"p", "o"}
 
 
-def counts_key(request) -> str:
-    """The request's key for cached counts (selectors.scope_version_key), looked up once."""
-    if not hasattr(request, "_dossier_counts_key"):
-        request._dossier_counts_key = selectors.scope_version_key(request.user)
-    return request._dossier_counts_key
-
-
 class CachedCountPaginator(Paginator):
     """Pages whose total is kept like the queue counts: counting the rows of a queue or of the
     whole list costs more SQL than reading the page itself."""
@@ -63,7 +57,7 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return selectors.cached_count(self.count_key, self.object_list.count)
+        return cache.get_or_set(self.count_key, self.object_list.count, selectors.COUNTS_SECONDS)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -307,7 +301,7 @@ class DossierAdmin(admin.ModelAdmin):
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            count_key=f"{counts_key(request)}:list:{digest}",
+            count_key=f"{selectors.scope_version_key(request.user)}:list:{digest}",
         )
 
     def get_search_results(self, request, queryset, search_term):

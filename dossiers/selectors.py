@@ -184,13 +184,17 @@ _ALL = "all"
 
 
 def scope_version_key(user) -> str:
-    """A key naming `user`, their scope and its current data version (one cache round trip)."""
-    ids = agency_ids_in_scope(user)
-    names = [_VERSION.format(_ALL)] if ids is None else [_VERSION.format(i) for i in sorted(ids)]
-    versions = cache.get_many(names)
-    signature = "|".join(f"{name}={versions.get(name, '')}" for name in names)
-    digest = hashlib.blake2b(signature.encode(), digest_size=16).hexdigest()
-    return f"dossier-counts:{user.pk}:{digest}"
+    """A key naming `user`, their scope and its current data version: one cache round trip,
+    once per request (kept on the request's user, as agency_ids_in_scope keeps the ids)."""
+    if not hasattr(user, "_counts_key"):
+        ids = agency_ids_in_scope(user)
+        scopes = [_ALL] if ids is None else sorted(ids)
+        names = [_VERSION.format(scope) for scope in scopes]
+        versions = cache.get_many(names)
+        signature = "|".join(f"{name}={versions.get(name, '')}" for name in names)
+        digest = hashlib.blake2b(signature.encode(), digest_size=16).hexdigest()
+        user._counts_key = f"dossier-counts:{user.pk}:{digest}"
+    return user._counts_key
 
 
 def dossiers_changed(*agency_ids: int) -> None:
@@ -202,22 +206,13 @@ def dossiers_changed(*agency_ids: int) -> None:
     )
 
 
-def cached_count(key: str, count: Callable[[], int]) -> int:
-    """Return the count kept under `key` (see scope_version_key), else count and keep it."""
-    value = cache.get(key)
-    if value is None:
-        value = count()
-        cache.set(key, value, COUNTS_SECONDS)
-    return value
-
-
 def dossier_queue_counts_cached(*, user) -> list[dict]:
     """dossier_queue_counts, kept for COUNTS_SECONDS or until a dossier in scope changes."""
-    key = scope_version_key(user) + ":queues"
-    counts = cache.get(key)
-    if counts is None:
-        counts = {q["slug"]: q["count"] for q in dossier_queue_counts(user=user)}
-        cache.set(key, counts, COUNTS_SECONDS)
+    counts = cache.get_or_set(
+        scope_version_key(user) + ":queues",
+        lambda: {q["slug"]: q["count"] for q in dossier_queue_counts(user=user)},
+        COUNTS_SECONDS,
+    )
     return [{"slug": q.slug, "label": q.label, "count": counts[q.slug]} for q in QUEUES]
 
 
