@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.constants import CLOCK_RUNNING
 from portal import pagecache
+from tracking.selectors import timeliness
 
 
 def progress_key(code: str, language: str) -> str:
@@ -23,12 +23,12 @@ def progress_key(code: str, language: str) -> str:
 
 
 def fresh_for(dossier, *, now=None) -> int:
-    """Seconds the progress page of `dossier` stays true if nothing happens to the dossier."""
+    """Seconds the progress page of `dossier` stays true if nothing happens to the dossier: no
+    later than the due time while the clock still runs (selectors.timeliness turns "overdue")."""
+    now = now or timezone.now()
     seconds = settings.LOOKUP_CACHE_SECONDS
-    if dossier.status in CLOCK_RUNNING and dossier.due_at and not dossier.resolved_at:
-        until_due = (dossier.due_at - (now or timezone.now())).total_seconds()
-        if until_due > 0:
-            seconds = min(seconds, math.ceil(until_due))
+    if not dossier.resolved_at and timeliness(dossier, now=now) == "on_time":
+        seconds = min(seconds, math.ceil((dossier.due_at - now).total_seconds()))
     return seconds
 
 

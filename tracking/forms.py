@@ -14,6 +14,9 @@ class LookupForm(forms.Form):
         ),
     )
 
+    def clean_ma(self) -> str:
+        return self.cleaned_data["ma"].upper()  # the field has stripped it already
+
 
 class VerifyForm(forms.Form):
     """The second factor: the mobile number given at submission (and a captcha after misses)."""

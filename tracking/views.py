@@ -53,7 +53,7 @@ def lookup(request):
         return render(request, "tracking/lookup.html", {"form": form})
     if throttle.lookup_limited(request):
         return rate_limited(request, None)
-    code = form.cleaned_data["ma"].strip().upper()
+    code = form.cleaned_data["ma"]
     if not settings.LOOKUP_CACHE_SECONDS or not pagecache.cacheable(request):
         return _progress_page(request, code)[0]
     key = progress_key(code, get_language())
@@ -83,7 +83,7 @@ def verify(request):
         form = LookupForm(request.GET)
         if not form.is_valid():
             return redirect("tracking:lookup")
-        code = form.cleaned_data["ma"].strip().upper()
+        code = form.cleaned_data["ma"]
         return _verify_page(request, code, None)
     code = (request.POST.get("ma") or "")[:40]
     if throttle.verification_limited(request, code):
