@@ -419,25 +419,19 @@ def main(argv=None) -> int:
         connections.close_all()
         common.collectstatic(env)
         server = common.GunicornServer(env, log_path=work / "gunicorn.log")
-        try:
-            with server:
-                workers = len(server.worker_pids())
-                load_before = os.getloadavg()
-                measurements = common.measure_pages(
-                    server,
-                    pages,
-                    duration=args.duration,
-                    connections=args.connections,
-                    threads=args.threads,
-                    warmup=args.warmup,
-                    db=db,
-                )
-                load_after = os.getloadavg()
-        except BaseException:
-            tail = server.log_tail()
-            if tail:
-                common.log(f"gunicorn log (last lines):\n{tail}")
-            raise
+        with server:
+            workers = len(server.worker_pids())
+            load_before = os.getloadavg()
+            measurements = common.measure_pages(
+                server,
+                pages,
+                duration=args.duration,
+                connections=args.connections,
+                threads=args.threads,
+                warmup=args.warmup,
+                db=db,
+            )
+            load_after = os.getloadavg()
 
         # With the server stopped: each page's queries, EXPLAIN ANALYZE of the slow ones.
         over = {m.page.name for m in measurements if m.wrk.p99_ms >= TARGET_P99_MS}

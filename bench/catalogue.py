@@ -167,24 +167,18 @@ def main(argv=None) -> int:
         common.collectstatic(env)
 
         server = common.GunicornServer(env, log_path=work / "gunicorn.log")
-        try:
-            with server:
-                workers = len(server.worker_pids())
-                load_before = os.getloadavg()
-                measurements = common.measure_pages(
-                    server,
-                    pages,
-                    duration=args.duration,
-                    connections=args.connections,
-                    threads=args.threads,
-                    warmup=args.warmup,
-                )
-                load_after = os.getloadavg()
-        except BaseException:
-            tail = server.log_tail()
-            if tail:
-                common.log(f"gunicorn log (last lines):\n{tail}")
-            raise
+        with server:
+            workers = len(server.worker_pids())
+            load_before = os.getloadavg()
+            measurements = common.measure_pages(
+                server,
+                pages,
+                duration=args.duration,
+                connections=args.connections,
+                threads=args.threads,
+                warmup=args.warmup,
+            )
+            load_after = os.getloadavg()
 
     rows = common.rows(measurements, target_ratio=args.target)
     table = common.markdown_table(rows, target_ratio=args.target)

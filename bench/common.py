@@ -285,7 +285,8 @@ class GunicornServer:
     """`gunicorn -c portal/gunicorn.conf.py portal.wsgi` on a free loopback port.
 
     Use as a context manager: the server is always stopped on exit (SIGTERM, then SIGKILL of its
-    process group after `stop_timeout` seconds).
+    process group after `stop_timeout` seconds), and if an exception leaves the block, the last
+    lines of its log are printed.
     """
 
     def __init__(self, env: dict[str, str], *, log_path: Path, port: int | None = None):
@@ -387,8 +388,12 @@ class GunicornServer:
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self.stop()
+        if exc_type is not None:
+            tail = self.log_tail()
+            if tail:
+                log(f"gunicorn log (last lines):\n{tail}")
 
 
 # --- wrk -----------------------------------------------------------------------------------
@@ -510,7 +515,8 @@ class Page:
     baseline: bool = False
     note: str = ""
     headers: dict[str, str] = dataclasses.field(default_factory=dict)  # a session cookie, say
-    # Requests to cycle through instead of `path` (bench/rotate.lua's file): many dossiers'
+    # Requests to cycle through instead of `path` (bench/replay.lua's file, in its cycle mode):
+    # many dossiers'
     # pages, say, so that no cache or buffer sees the same one each time.
     requests_file: Path | None = None
     status: int = 200  # the answer expected: 302 for a form that redirects, 404 for "not found"
@@ -529,32 +535,38 @@ class Measurement:
     cpu: dict | None = None  # CpuMeter.report() when measure_pages was given the database
 
 
-ROTATE_SCRIPT = Path(__file__).resolve().parent / "rotate.lua"
 REPLAY_SCRIPT = Path(__file__).resolve().parent / "replay.lua"
 
 
 def read_requests(path: Path) -> list[tuple[str, str, str, str]]:
-    """The lines of a bench/rotate.lua (or replay.lua) requests file: method, path, cookie, body."""
+    """The lines of a bench/replay.lua requests file: method, path, cookie, body."""
     return [tuple(line.split("\t", 3)) for line in path.read_text().splitlines() if line]
 
 
-def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
-    """Request the page once (the first line of its requests file, if it has one); it must answer
-    the page's status."""
-    method, path, cookie, body = "GET", page.path, "", ""
-    if page.requests_file:
-        method, path, cookie, body = read_requests(page.requests_file)[0]
-    headers = dict(page.headers)
-    if cookie:
-        headers["Cookie"] = cookie
+def send_request(
+    server: GunicornServer, page: Page, line: tuple[str, str, str, str]
+) -> tuple[int, bytes]:
+    """Send one line of a requests file (method, path, cookie, body) with the page's headers."""
+    method, path, cookie, body = line
+    headers = {**page.headers, **({"Cookie": cookie} if cookie else {})}
     if method == "POST":
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     status, _, content = http_request(
         server.url(path), headers=headers, data=body.encode() if method == "POST" else None
     )
+    return status, content
+
+
+def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
+    """Request the page once (the first line of its requests file, if it has one); it must answer
+    the page's status."""
+    line = (
+        read_requests(page.requests_file)[0] if page.requests_file else ("GET", page.path, "", "")
+    )
+    status, content = send_request(server, page, line)
     if status != page.status:
         raise BenchError(
-            f"{page.name} {method} {path} answered {status}:\n"
+            f"{page.name} {line[0]} {line[1]} answered {status}:\n"
             f"{content[:500].decode(errors='replace')}\n{server.log_tail()}"
         )
     return status, len(content)
@@ -564,20 +576,12 @@ def prime(server: GunicornServer, page: Page, *, connections: int) -> None:
     """Send each request of the page's requests file once, `connections` at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def send(line):
-        method, path, cookie, body = line
-        headers = {**page.headers, **({"Cookie": cookie} if cookie else {})}
-        if method == "POST":
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        status, _, _ = http_request(
-            server.url(path), headers=headers, data=body.encode() if method == "POST" else None
-        )
-        return status
-
     started = time.monotonic()
     lines = read_requests(page.requests_file)
     with ThreadPoolExecutor(max_workers=connections) as pool:
-        answers = list(pool.map(send, lines))
+        answers = [
+            status for status, _ in pool.map(lambda line: send_request(server, page, line), lines)
+        ]
     wrong = len([status for status in answers if status != page.status])
     if wrong:
         raise BenchError(
@@ -606,7 +610,8 @@ def measure_pages(
         if page.requests_file:
             threads_used = max(1, min(threads, connections))
             options.update(
-                script=ROTATE_SCRIPT, script_args=[str(page.requests_file), str(threads_used)]
+                script=REPLAY_SCRIPT,
+                script_args=[str(page.requests_file), str(threads_used), "cycle"],
             )
         if page.prime:
             prime(server, page, connections=connections)
@@ -620,7 +625,7 @@ def measure_pages(
         if meter:
             meter.stop()
         restarts = server.worker_restarts() - restarts
-        # wrk counts any 4xx as an error; rotate.lua tells which statuses were answered.
+        # wrk counts any 4xx as an error; replay.lua tells which statuses were answered.
         answered = {
             int(c): int(n) for c, n in re.findall(r"^status (\d+) (\d+)$", result.output, re.M)
         }

@@ -322,7 +322,7 @@ def replay(
         threads=threads,
         timeout="30s",
         script=common.REPLAY_SCRIPT,
-        script_args=[str(requests_file), str(threads)],
+        script_args=[str(requests_file), str(threads), "once", "/da%-nop/"],
     )
     counts, totals = {}, {"sent": 0, "threads_exhausted": 0}
     for line in result.output.splitlines():
@@ -763,11 +763,6 @@ def main(argv=None) -> int:
                     threads=args.threads,
                 )
                 load_after = os.getloadavg()
-        except BaseException:
-            tail = server.log_tail()
-            if tail:
-                common.log(f"gunicorn log (last lines):\n{tail}")
-            raise
         finally:
             queued_at_end = None
             try:

@@ -8,7 +8,7 @@ BENCH_DATABASE_URL overrides) with the demo catalogue and 1,000,000 dossiers and
 ones, and times the statistics' precomputation: every month once, then the beat task's refresh
 of this month and the last. Then serves the portal with gunicorn as docker-compose's web service
 does and measures with `wrk --latency` on loopback, each run cycling through many dossiers
-(bench/rotate.lua), never one page over and over:
+(bench/replay.lua in its cycle mode), never one page over and over:
 
 - lookup by code (`/tra-cuu/?ma=…`): 5,000 dossiers in turn (repeat visits, which the page cache
   serves), 50,000 others once each (first visits, rendered afresh), and unknown codes;
@@ -394,23 +394,17 @@ def main(argv=None) -> int:
         connections.close_all()
         common.collectstatic(env)
         server = common.GunicornServer(env, log_path=work / "gunicorn.log")
-        try:
-            with server:
-                workers = len(server.worker_pids())
-                measurements = common.measure_pages(
-                    server,
-                    pages,
-                    duration=args.duration,
-                    connections=args.connections,
-                    threads=args.threads,
-                    warmup=args.warmup,
-                    db=db,
-                )
-        except BaseException:
-            tail = server.log_tail()
-            if tail:
-                common.log(f"gunicorn log (last lines):\n{tail}")
-            raise
+        with server:
+            workers = len(server.worker_pids())
+            measurements = common.measure_pages(
+                server,
+                pages,
+                duration=args.duration,
+                connections=args.connections,
+                threads=args.threads,
+                warmup=args.warmup,
+                db=db,
+            )
 
         profiles = [profile_page(page) for page in pages if not page.baseline]
         connections.close_all()

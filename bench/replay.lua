@@ -1,14 +1,18 @@
--- wrk script: send each pre-generated request once, then stop.
+-- wrk script: send pre-generated requests, each once or in turn until the run ends.
 --
---   wrk ... --script bench/replay.lua http://127.0.0.1:PORT -- REQUESTS_FILE THREADS
+--   wrk ... --script bench/replay.lua http://127.0.0.1:PORT -- REQUESTS_FILE THREADS [MODE [SUCCESS]]
 --
 -- REQUESTS_FILE has one request per line, four tab-separated fields:
 --   METHOD  PATH  COOKIE-HEADER  BODY (urlencoded, may be empty)
--- Thread k of THREADS sends lines k, k + THREADS, k + 2 × THREADS… in order, so no request is
--- sent twice. A thread that has sent all its lines stops (the last request it returns is a GET of
--- /healthz, counted apart). At the end, one line per response kind is printed:
+-- Thread k of THREADS takes lines k, k + THREADS, k + 2 × THREADS… and sends them in order.
+-- MODE "once" (the default): no request is sent twice; a thread that has sent all its lines
+-- stops (the last request it returns is a GET of /healthz, counted apart). MODE "cycle": a
+-- thread starts again from its first line after its last, until the run ends (many dossiers'
+-- pages, not one page over and over).
+-- At the end, one line per response kind is printed:
 --   status <kind> <count>
--- where kind is the status code, or "302-success" for a redirect to /ho-so/<code>/da-nop/, then
+-- where kind is the status code, or "302-success" for a redirect whose Location matches the Lua
+-- pattern SUCCESS (intake: "/da%-nop/", the success page), then
 --   sent <count>             lines of REQUESTS_FILE handed to wrk (sent, answered or not)
 --   threads_exhausted <count>
 -- wrk does not read the responses still in flight when the run ends (at most one per
@@ -25,6 +29,8 @@ end
 
 function init(args)
   local path, nthreads = args[1], tonumber(args[2])
+  cycle = args[3] == "cycle"
+  success = args[4]
   queue = {}
   local line_no = 0
   for line in io.lines(path) do
@@ -40,6 +46,7 @@ function init(args)
     end
     line_no = line_no + 1
   end
+  if cycle and #queue == 0 then error("no request for thread " .. id .. " in " .. path) end
   queued = #queue
   position = 0
   exhausted = 0
@@ -47,6 +54,10 @@ function init(args)
 end
 
 function request()
+  if cycle then
+    position = position % #queue + 1
+    return queue[position]
+  end
   position = position + 1
   if position > #queue then
     exhausted = exhausted + 1
@@ -58,9 +69,9 @@ end
 
 function response(status, headers, body)
   local kind = tostring(status)
-  if status == 302 then
+  if status == 302 and success then
     local location = headers["Location"] or headers["location"] or ""
-    if location:find("/da%-nop/") then kind = "302-success" end
+    if location:find(success) then kind = "302-success" end
   end
   counts[kind] = (counts[kind] or 0) + 1
 end
