@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -279,23 +278,10 @@ def suggested_indexes(enabled: bool) -> list[str]:
 
 
 def profile_page(page: common.Page, *, slow_ms: float, explain_all: bool) -> dict:
-    """Request `page` in this process: its time, queries, and EXPLAIN ANALYZE of the slow ones."""
+    """common.profile_in_process, and EXPLAIN ANALYZE of the slow queries."""
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.cookies["sessionid"] = page.headers["Cookie"].split("=", 1)[1]
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        response = client.get(page.path, HTTP_HOST=common.LOOPBACK)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise common.BenchError(f"{page.path} answered {response.status_code} in process")
-    with CaptureQueriesContext(connection) as captured:
-        client.get(page.path, HTTP_HOST=common.LOOPBACK)
-    queries = [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"]} for q in captured]
+    profile, queries = common.profile_in_process(page)
     explains = []
     for query in queries:
         if not query["sql"].lstrip().upper().startswith("SELECT"):
@@ -305,15 +291,7 @@ def profile_page(page: common.Page, *, slow_ms: float, explain_all: bool) -> dic
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             explains.append({"ms": query["ms"], "sql": query["sql"], "plan": plan})
-    return {
-        "page": page.name,
-        "path": page.path,
-        "in_process_ms_median": round(statistics.median(timings), 1),
-        "queries": len(queries),
-        "sql_ms": round(sum(q["ms"] for q in queries), 1),
-        "slowest": sorted(queries, key=lambda q: -q["ms"])[:5],
-        "explains": explains,
-    }
+    return {**profile, "explains": explains}
 
 
 # --- Report --------------------------------------------------------------------------------

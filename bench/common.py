@@ -543,6 +543,13 @@ def read_requests(path: Path) -> list[tuple[str, str, str, str]]:
     return [tuple(line.split("\t", 3)) for line in path.read_text().splitlines() if line]
 
 
+def first_request(page: Page) -> tuple[str, str, str, str]:
+    """The page's request: the first line of its requests file, else a GET of its path."""
+    if page.requests_file:
+        return read_requests(page.requests_file)[0]
+    return ("GET", page.path, "", "")
+
+
 def send_request(
     server: GunicornServer, page: Page, line: tuple[str, str, str, str]
 ) -> tuple[int, bytes]:
@@ -560,9 +567,7 @@ def send_request(
 def check_page(server: GunicornServer, page: Page) -> tuple[int, int]:
     """Request the page once (the first line of its requests file, if it has one); it must answer
     the page's status."""
-    line = (
-        read_requests(page.requests_file)[0] if page.requests_file else ("GET", page.path, "", "")
-    )
+    line = first_request(page)
     status, content = send_request(server, page, line)
     if status != page.status:
         raise BenchError(
@@ -588,6 +593,50 @@ def prime(server: GunicornServer, page: Page, *, connections: int) -> None:
             f"{page.name}: {wrong} of {len(lines)} requests did not answer {page.status}"
         )
     log(f"{page.name}: primed with its {len(lines)} requests in {time.monotonic() - started:.1f} s")
+
+
+def profile_in_process(page: Page, *, slowest: int = 5) -> tuple[dict, list[dict]]:
+    """Send the page's request (the first line of its requests file, if it has one) through
+    Django's test client in this process: the median time of 5, then its SQL once. Return the
+    profile and the queries ({"ms", "sql"}). Call after setup_django."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    method, path, cookie, body = first_request(page)
+    client = Client()
+    for part in filter(None, f"{page.headers.get('Cookie', '')}; {cookie}".split("; ")):
+        name, value = part.split("=", 1)
+        client.cookies[name] = value
+
+    def request():
+        if method == "POST":
+            return client.post(
+                path, body, content_type="application/x-www-form-urlencoded", HTTP_HOST=LOOPBACK
+            )
+        return client.get(path, HTTP_HOST=LOOPBACK)
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = request()
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != page.status:
+            raise BenchError(f"{path} answered {response.status_code} in process")
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    queries = [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"]} for q in captured]
+    profile = {
+        "page": page.name,
+        "path": path,
+        "in_process_ms_median": round(statistics.median(timings), 1),
+        "queries": len(queries),
+        "sql_ms": round(sum(q["ms"] for q in queries), 1),
+        "slowest": sorted(queries, key=lambda q: -q["ms"])[:slowest],
+    }
+    return profile, queries
 
 
 def measure_pages(

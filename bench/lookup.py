@@ -31,7 +31,6 @@ import argparse
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -290,44 +289,12 @@ def pages_for(work: Path, data: dict, args) -> list[common.Page]:
 
 
 def profile_page(page: common.Page) -> dict:
-    """Request the page's first request in this process: median time of 5, and its queries.
-    The page cache is off, so a cached page shows what a miss costs."""
-    from django.db import connection
-    from django.test import Client, override_settings
-    from django.test.utils import CaptureQueriesContext
+    """common.profile_in_process with the page cache off, so a cached page shows what a miss
+    costs."""
+    from django.test import override_settings
 
-    method, path, cookie, body = common.read_requests(page.requests_file)[0]
-    client = Client()
-    for part in filter(None, cookie.split("; ")):
-        name, value = part.split("=", 1)
-        client.cookies[name] = value
-
-    def request():
-        if method == "POST":
-            return client.post(
-                path, body, content_type="application/x-www-form-urlencoded", HTTP_HOST="127.0.0.1"
-            )
-        return client.get(path, HTTP_HOST=common.LOOPBACK)
-
-    timings = []
     with override_settings(CATALOGUE_CACHE_SECONDS=0, LOOKUP_CACHE_SECONDS=0):
-        for _ in range(5):
-            started = time.perf_counter()
-            response = request()
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code not in (page.status, 302):
-                raise common.BenchError(f"{path} answered {response.status_code} in process")
-        with CaptureQueriesContext(connection) as captured:
-            request()
-    queries = [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"]} for q in captured]
-    return {
-        "page": page.name,
-        "path": path,
-        "in_process_ms_median": round(statistics.median(timings), 1),
-        "queries": len(queries),
-        "sql_ms": round(sum(q["ms"] for q in queries), 1),
-        "slowest": sorted(queries, key=lambda q: -q["ms"])[:3],
-    }
+        return common.profile_in_process(page, slowest=3)[0]
 
 
 # --- Report --------------------------------------------------------------------------------
