@@ -427,43 +427,39 @@ def main(argv=None) -> int:
 
     rows = result_rows(measurements, profiles)
     table = markdown_table(rows)
-    payload = {
-        "benchmark": "backoffice",
-        "issue": 4,
-        "timestamp": stamp,
-        "command": common.command_line(),
-        "options": vars(args),
-        "machine": common.machine_info(db=db, redis_url=redis_url),
+    payload = common.result_payload(
+        "backoffice",
+        issue=4,
+        stamp=stamp,
+        args=args,
+        machine=common.machine_info(db=db, redis_url=redis_url),
         # ms of CPU for a fixed Python loop before and after the run (see common.py).
-        "cpu_calibration_ms": [calibration_before, common.cpu_calibration_ms()],
-        "server": {
+        cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
+        server={
             "command": " ".join(["gunicorn", *server.command[1:]]),
             "workers": workers,
             "bind": server.bind,
             "loadavg_before": load_before,
             "loadavg_after": load_after,
         },
-        "database": {"name": db.name, **prepared},
-        "data": summary,
-        "target": target,
-        "users": {label: user.username for label, user in users.items()},
-        "target_p99_ms": TARGET_P99_MS,
-        "results": rows,
-        "profiles": profiles,
-        "table_markdown": table,
-    }
-    path = common.write_results("backoffice", payload, stamp=stamp)
-    print(table)
-    print()
-    print(
-        f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
-        f"connections, {args.duration:g} s per page"
+        database={"name": db.name, **prepared},
+        data=summary,
+        target=target,
+        users={label: user.username for label, user in users.items()},
+        target_p99_ms=TARGET_P99_MS,
+        results=rows,
+        profiles=profiles,
+        table_markdown=table,
     )
-    print(f"CPU calibration (ms, lower is faster): {payload['cpu_calibration_ms']}")
-    print(f"results: {path.relative_to(common.BASE_DIR)}")
-    missed = [r["page"] for r in rows if r["target_met"] is False]
-    if missed:
-        print(f"p99 over {TARGET_P99_MS:.0f} ms: {', '.join(missed)}")
+    common.report(
+        payload,
+        summary=[
+            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"connections, {args.duration:g} s per page"
+        ],
+        missed=[r["page"] for r in rows if r["target_met"] is False],
+        missed_label=f"p99 over {TARGET_P99_MS:.0f} ms",
+    )
     return 0
 
 

@@ -182,40 +182,37 @@ def main(argv=None) -> int:
 
     rows = common.rows(measurements, target_ratio=args.target)
     table = common.markdown_table(rows, target_ratio=args.target)
-    payload = {
-        "benchmark": "catalogue",
-        "issue": 2,
-        "timestamp": stamp,
-        "command": common.command_line(),
-        "options": vars(args),
-        "machine": common.machine_info(db=db, redis_url=redis_url),
-        "server": {
-            "command": " ".join(["gunicorn", *server.command[1:]]),
-            "workers": workers,
-            "bind": server.bind,
-            # Other processes on the machine skew the figures: the load before and after.
-            "loadavg_before": load_before,
-            "loadavg_after": load_after,
-        },
-        "database": {"name": db.name, **seeding},
-        "chosen": chosen,
-        "bare_view_rps": round(common.baseline_rps(measurements), 1),
-        "target_ratio": args.target,
-        "results": rows,
-        "table_markdown": table,
-    }
-    path = common.write_results("catalogue", payload, stamp=stamp)
-    print(table)
-    print()
-    print(
-        f"bare view: mean of its two runs, {payload['bare_view_rps']:.0f} req/s; "
-        f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
-        f"connections, {args.duration:g} s per page"
+    bare_view_rps = round(common.baseline_rps(measurements), 1)
+    common.report(
+        common.result_payload(
+            "catalogue",
+            issue=2,
+            stamp=stamp,
+            args=args,
+            machine=common.machine_info(db=db, redis_url=redis_url),
+            server={
+                "command": " ".join(["gunicorn", *server.command[1:]]),
+                "workers": workers,
+                "bind": server.bind,
+                # Other processes on the machine skew the figures: the load before and after.
+                "loadavg_before": load_before,
+                "loadavg_after": load_after,
+            },
+            database={"name": db.name, **seeding},
+            chosen=chosen,
+            bare_view_rps=bare_view_rps,
+            target_ratio=args.target,
+            results=rows,
+            table_markdown=table,
+        ),
+        summary=[
+            f"bare view: mean of its two runs, {bare_view_rps:.0f} req/s; "
+            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"connections, {args.duration:g} s per page"
+        ],
+        missed=[r["page"] for r in rows if r["target_met"] is False],
+        missed_label=f"below target (< {args.target:.0%} of the bare view)",
     )
-    print(f"results: {path.relative_to(common.BASE_DIR)}")
-    missed = [r["page"] for r in rows if r["target_met"] is False]
-    if missed:
-        print(f"below target (< {args.target:.0%} of the bare view): {', '.join(missed)}")
     return 0
 
 

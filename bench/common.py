@@ -971,6 +971,38 @@ def write_results(name: str, payload: dict, *, stamp: str | None = None) -> Path
     return path
 
 
+def result_payload(name: str, *, issue: int, stamp: str, args, machine: dict, **fields) -> dict:
+    """The record of a run: which benchmark, when, how it was called, on what, then `fields`."""
+    return {
+        "benchmark": name,
+        "issue": issue,
+        "timestamp": stamp,
+        "command": command_line(),
+        "options": vars(args),
+        "machine": machine,
+        **fields,
+    }
+
+
+def report(
+    payload: dict, *, summary: list[str], missed: list[str] = (), missed_label: str = ""
+) -> Path:
+    """Write `payload` to bench/results/ and print its table, the `summary` lines, the CPU
+    calibration, where the record is, and the pages that missed the target."""
+    path = write_results(payload["benchmark"], payload, stamp=payload["timestamp"])
+    if "table_markdown" in payload:
+        print(payload["table_markdown"])
+        print()
+    for line in summary:
+        print(line)
+    if "cpu_calibration_ms" in payload:
+        print(f"CPU calibration (ms, lower is faster): {payload['cpu_calibration_ms']}")
+    print(f"results: {path.relative_to(BASE_DIR)}")
+    if missed:
+        print(f"{missed_label}: {', '.join(missed)}")
+    return path
+
+
 def command_line() -> str:
     """The command that ran this benchmark, relative to the repository root."""
     script = Path(sys.argv[0]).resolve()

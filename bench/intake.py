@@ -776,24 +776,23 @@ def main(argv=None) -> int:
         connections.close_all()
 
     bare_runs = [stored[1]]
-    payload = {
-        "benchmark": "intake",
-        "issue": 3,
-        "timestamp": stamp,
-        "command": common.command_line(),
-        "options": vars(args),
-        "machine": common.machine_info(db=db, redis_url=redis_url),
+    payload = common.result_payload(
+        "intake",
+        issue=3,
+        stamp=stamp,
+        args=args,
+        machine=common.machine_info(db=db, redis_url=redis_url),
         # ms of CPU for a fixed Python loop before and after the run (see common.py).
-        "cpu_calibration_ms": [calibration_before, common.cpu_calibration_ms()],
-        "server": {
+        cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
+        server={
             "command": " ".join(["gunicorn", *server.command[1:]]),
             "workers": workers,
             "bind": server.bind,
             "loadavg_before": load_before,
             "loadavg_after": load_after,
         },
-        "database": {"name": db.name, **seeding},
-        "bare_view": {
+        database={"name": db.name, **seeding},
+        bare_view={
             "rps": round(statistics.mean(m.wrk.requests_per_sec for m in bare_runs), 1),
             "p50_ms": round(statistics.mean(m.wrk.p50_ms for m in bare_runs), 2),
             "p99_ms": round(max(m.wrk.p99_ms for m in bare_runs), 2),
@@ -802,14 +801,14 @@ def main(argv=None) -> int:
                 for m in bare_runs
             ],
         },
-        "warmup": {**warm_run, "checks": warm_checks},
-        "submissions": {**run, "checks": checks},
-        "celery_tasks_queued_after_run": queued,
-        "celery_tasks_deleted_at_end": queued_at_end,
-        "receipt_first": first,
-        "receipt_first_warmup": cold,
-        "receipt_render_in_process": rendering,
-        "receipt_stored": {
+        warmup={**warm_run, "checks": warm_checks},
+        submissions={**run, "checks": checks},
+        celery_tasks_queued_after_run=queued,
+        celery_tasks_deleted_at_end=queued_at_end,
+        receipt_first=first,
+        receipt_first_warmup=cold,
+        receipt_render_in_process=rendering,
+        receipt_stored={
             "path": stored[0].page.path,
             "bytes": stored[0].bytes,
             "requests_per_sec": stored[0].wrk.requests_per_sec,
@@ -819,23 +818,21 @@ def main(argv=None) -> int:
             "worker_restarts": stored[0].worker_restarts,
             "wrk_output": stored[0].wrk.output,
         },
-        "database_state": {
+        database_state={
             "before": state0,
             "after_warmup": state1,
             "after_run": state2,
             "end": final_state,
         },
-    }
-    payload["table_markdown"] = markdown_table(payload)
-    path = common.write_results("intake", payload, stamp=stamp)
-    print(payload["table_markdown"])
-    print()
-    print(
-        f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} connections; "
-        f"checks: {'ok' if checks['ok'] else 'FAILED ' + str(checks)}"
     )
-    print(f"CPU calibration (ms, lower is faster): {payload['cpu_calibration_ms']}")
-    print(f"results: {path.relative_to(common.BASE_DIR)}")
+    payload["table_markdown"] = markdown_table(payload)
+    common.report(
+        payload,
+        summary=[
+            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"connections; checks: {'ok' if checks['ok'] else 'FAILED ' + str(checks)}"
+        ],
+    )
     return 0 if checks["ok"] else 1
 
 

@@ -381,35 +381,30 @@ def main(argv=None) -> int:
         row["cpu"] = measurement.cpu
         if not row["page"].startswith("lookup") and not row["baseline"]:
             row["target_met"] = None  # the target is the lookup's; the rest is recorded
-    table = markdown_table(rows, profiles, args.target)
-    payload = {
-        "benchmark": "lookup",
-        "issue": 6,
-        "timestamp": stamp,
-        "command": common.command_line(),
-        "options": vars(args),
-        "machine": common.machine_info(db=db, redis_url=redis_url),
-        "cpu_calibration_ms": [calibration_before, common.cpu_calibration_ms()],
-        "server": {"workers": workers, "bind": server.bind},
-        "database": {"name": db.name, "dossiers": dossiers, **prepared},
-        "target_ratio": args.target,
-        "results": rows,
-        "profiles": profiles,
-        "table_markdown": table,
-    }
-    path = common.write_results("lookup", payload, stamp=stamp)
-    print(table)
-    print()
-    print(
-        f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
-        f"connections, {args.duration:g} s per page; bare view "
-        f"{common.baseline_rps(measurements):.0f} req/s (mean of two runs)"
+    payload = common.result_payload(
+        "lookup",
+        issue=6,
+        stamp=stamp,
+        args=args,
+        machine=common.machine_info(db=db, redis_url=redis_url),
+        cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
+        server={"workers": workers, "bind": server.bind},
+        database={"name": db.name, "dossiers": dossiers, **prepared},
+        target_ratio=args.target,
+        results=rows,
+        profiles=profiles,
+        table_markdown=markdown_table(rows, profiles, args.target),
     )
-    print(f"CPU calibration (ms, lower is faster): {payload['cpu_calibration_ms']}")
-    print(f"results: {path.relative_to(common.BASE_DIR)}")
-    missed = [r["page"] for r in rows if r["target_met"] is False]
-    if missed:
-        print(f"under {args.target:.0%} of the bare view: {', '.join(missed)}")
+    common.report(
+        payload,
+        summary=[
+            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"connections, {args.duration:g} s per page; bare view "
+            f"{common.baseline_rps(measurements):.0f} req/s (mean of two runs)"
+        ],
+        missed=[r["page"] for r in rows if r["target_met"] is False],
+        missed_label=f"under {args.target:.0%} of the bare view",
+    )
     return 0
 
 

@@ -145,31 +145,31 @@ def main(argv=None) -> int:
         rate = (received - 1) / (last - first)
         machine = common.machine_info(db=db, redis_url=redis_server.url)
 
-    payload = {
-        "benchmark": "notifications",
-        "issue": 5,
-        "timestamp": stamp,
-        "command": common.command_line(),
-        "options": vars(args),
-        "machine": machine,
-        "worker": " ".join(["celery", *worker.command[1:]]),
-        "loadavg_before": load_before,
-        "loadavg_after": load_after,
-        "messages": received,
-        "states": states,
-        "publish_per_second": round(len(message_ids) / publish_seconds, 1),
-        "worker_start_to_last_seconds": round(drained, 2),
-        "messages_per_second": round(rate, 1),
-        "target": args.target,
-        "target_met": rate >= args.target,
-    }
-    path = common.write_results("notifications", payload, stamp=stamp)
-    print(
-        f"{received} messages, each sent once: {rate:.0f} messages/s into the SMTP sink "
-        f"(target ≥ {args.target:.0f}: {'met' if payload['target_met'] else 'NOT met'}); "
-        f"publishing {payload['publish_per_second']:.0f} tasks/s"
+    payload = common.result_payload(
+        "notifications",
+        issue=5,
+        stamp=stamp,
+        args=args,
+        machine=machine,
+        worker=" ".join(["celery", *worker.command[1:]]),
+        loadavg_before=load_before,
+        loadavg_after=load_after,
+        messages=received,
+        states=states,
+        publish_per_second=round(len(message_ids) / publish_seconds, 1),
+        worker_start_to_last_seconds=round(drained, 2),
+        messages_per_second=round(rate, 1),
+        target=args.target,
+        target_met=rate >= args.target,
     )
-    print(f"results: {path.relative_to(common.BASE_DIR)}")
+    common.report(
+        payload,
+        summary=[
+            f"{received} messages, each sent once: {rate:.0f} messages/s into the SMTP sink "
+            f"(target ≥ {args.target:.0f}: {'met' if payload['target_met'] else 'NOT met'}); "
+            f"publishing {payload['publish_per_second']:.0f} tasks/s"
+        ],
+    )
     return 0 if payload["target_met"] else 1
 
 
