@@ -43,7 +43,7 @@ from bench import common  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_lookup"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
-HIGH_RATE = "100000000/s"  # the limits run, but one address sending thousands a second passes
+HIGH_RATE = "100000000/second"  # the limits run, but one address sending thousands a second passes
 
 
 def parse_args(argv=None):

@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "officers",
     "tracking",
     "stats",
-    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -256,17 +255,17 @@ UPLOAD_MAX_DOSSIER_MB = env.int("UPLOAD_MAX_DOSSIER_MB", default=50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
-# Lookup: rate limits (django-ratelimit syntax) and the captcha after this many misses per hour.
-LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="60/m")
-VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="20/h")
-VERIFY_RATE_PER_CODE = env.str("VERIFY_RATE_PER_CODE", default="10/h")
+# Lookup: rate limits ("60/minute", "10 per hour": the `limits` library's syntax, checked at
+# startup), counted in the shared Redis, or in the process's memory on the embedded defaults where
+# the one server process sees every request; and the captcha after this many misses in an hour.
+LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="60/minute")
+VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="20/hour")
+VERIFY_RATE_PER_CODE = env.str("VERIFY_RATE_PER_CODE", default="10/hour")
 LOOKUP_CAPTCHA_AFTER = env.int("LOOKUP_CAPTCHA_AFTER", default=3)
-RATELIMIT_VIEW = "tracking.views.rate_limited"
-# Django's own RedisCache increments atomically; without REDIS_URL the embedded server is one
-# process, whose memory cache is then shared by every request.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
-    [] if REDIS_URL else ["django_ratelimit.E003"]
+RATELIMIT_STORAGE_URI = env.str(
+    "RATELIMIT_STORAGE_URI", default=CACHES["default"].get("LOCATION") or "memory://"
 )
+RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="portal:limits")
 
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=20)
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)

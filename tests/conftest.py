@@ -59,11 +59,15 @@ def _celery_in_process():
 def _cache():
     from django.core.cache import caches
 
+    from tracking import throttle
+
     for name in ("default", "local"):
         caches[name].clear()
+    throttle.reset()
     yield
     for name in ("default", "local"):
         caches[name].clear()
+    throttle.reset()
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -1,10 +1,29 @@
-"""Rate limits and the captcha threshold of the lookup, on the shared cache (django-ratelimit)."""
+"""Rate limits and the captcha threshold of the lookup, counted in shared storage by the `limits`
+library: Redis in production (each count is one round trip, a Lua INCR with its expiry), the
+process's memory on the embedded defaults."""
+
+from functools import cache, lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
-from django_ratelimit.core import is_ratelimited
+from limits import RateLimitItem, RateLimitItemPerHour, parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
-MISSES_KEY = "lookup:misses:{ip}"
+
+@cache
+def limiter() -> FixedWindowRateLimiter:
+    """One per process, made on first use (after gunicorn's fork)."""
+    return FixedWindowRateLimiter(
+        storage_from_string(
+            settings.RATELIMIT_STORAGE_URI, key_prefix=settings.RATELIMIT_KEY_PREFIX
+        )
+    )
+
+
+@lru_cache(maxsize=32)
+def rate(text: str) -> RateLimitItem:
+    """A rate in the settings' syntax ("60/minute", "10 per hour")."""
+    return parse(text)
 
 
 def client_ip(request) -> str:
@@ -13,35 +32,35 @@ def client_ip(request) -> str:
 
 def lookup_limited(request) -> bool:
     """Too many lookups from this address."""
-    return is_ratelimited(
-        request, group="lookup", key="ip", rate=settings.LOOKUP_RATE_PER_IP, increment=True
-    )
+    return not limiter().hit(rate(settings.LOOKUP_RATE_PER_IP), "lookup-ip", client_ip(request))
 
 
 def verification_limited(request, code: str) -> bool:
     """Too many second-factor attempts from this address, or on this dossier from anywhere."""
-    by_ip = is_ratelimited(
-        request, group="verify-ip", key="ip", rate=settings.VERIFY_RATE_PER_IP, increment=True
+    by_ip = limiter().hit(rate(settings.VERIFY_RATE_PER_IP), "verify-ip", client_ip(request))
+    by_code = limiter().hit(
+        rate(settings.VERIFY_RATE_PER_CODE), "verify-code", code.strip().upper()
     )
-    by_code = is_ratelimited(
-        request,
-        group="verify-code",
-        key=lambda group, request: code.strip().upper()[:40],
-        rate=settings.VERIFY_RATE_PER_CODE,
-        increment=True,
-    )
-    return by_ip or by_code
+    return not (by_ip and by_code)
+
+
+def _misses() -> RateLimitItem:
+    return RateLimitItemPerHour(settings.LOOKUP_CAPTCHA_AFTER)
 
 
 def needs_captcha(request) -> bool:
-    return cache.get(MISSES_KEY.format(ip=client_ip(request)), 0) >= settings.LOOKUP_CAPTCHA_AFTER
+    """This address missed the second factor LOOKUP_CAPTCHA_AFTER times within the hour."""
+    return not limiter().test(_misses(), "verify-miss", client_ip(request))
 
 
 def record_miss(request) -> None:
-    key = MISSES_KEY.format(ip=client_ip(request))
-    cache.add(key, 0, timeout=3600)
-    cache.incr(key)
+    limiter().hit(_misses(), "verify-miss", client_ip(request))
 
 
 def clear_misses(request) -> None:
-    cache.delete(MISSES_KEY.format(ip=client_ip(request)))
+    limiter().clear(_misses(), "verify-miss", client_ip(request))
+
+
+def reset() -> None:
+    """Forget every count (tests)."""
+    limiter().storage.reset()

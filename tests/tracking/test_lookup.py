@@ -127,13 +127,13 @@ def test_captcha_after_three_misses(client, dossier, settings):
 
 
 def test_rate_limits_per_address_and_per_code(client, dossier, settings):
-    settings.VERIFY_RATE_PER_CODE = "3/h"
+    settings.VERIFY_RATE_PER_CODE = "3/hour"
     settings.LOOKUP_CAPTCHA_AFTER = 100
     for _ in range(3):
         assert verify(Client(REMOTE_ADDR="10.0.0.9"), dossier.code, "0987654321").status_code == 400
     # A fourth try on the same dossier is refused, from any address, even with the right number.
     assert verify(Client(REMOTE_ADDR="10.0.0.7"), dossier.code).status_code == 429
-    settings.LOOKUP_RATE_PER_IP = "2/m"
+    settings.LOOKUP_RATE_PER_IP = "2/minute"
     client.get("/tra-cuu/", {"ma": dossier.code})
     client.get("/tra-cuu/", {"ma": dossier.code})
     limited = client.get("/tra-cuu/", {"ma": dossier.code})
@@ -201,3 +201,11 @@ def test_a_cached_progress_page_expires_at_the_due_time(dossier, settings):
     assert fresh_for(dossier, now=dossier.due_at - timedelta(minutes=10)) == 600
     assert fresh_for(dossier, now=dossier.due_at - timedelta(days=2)) == 3600
     assert fresh_for(dossier, now=dossier.due_at + timedelta(minutes=1)) == 3600  # overdue stays
+
+
+def test_a_rate_the_limiter_cannot_read_fails_the_system_checks(settings):
+    from tracking.apps import rates_check
+
+    assert rates_check() == []
+    settings.VERIFY_RATE_PER_CODE = "10/h"
+    assert [error.id for error in rates_check()] == ["tracking.E001"]
