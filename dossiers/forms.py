@@ -4,9 +4,9 @@ import datetime
 
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField
-from captcha.models import CaptchaStore
 from django import forms
 from django.conf import settings
+from django.db import connection
 from django.forms import MultiValueField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,13 +235,25 @@ class PurgedCaptchaField(CaptchaField):
     def clean(self, value):
         MultiValueField.clean(self, value)  # required, and both parts present
         hashkey, response, value[1] = value[0], (value[1] or "").strip().lower(), ""
-        store = CaptchaStore.objects.filter(hashkey=hashkey, expiration__gt=timezone.now()).first()
-        if store is not None:
-            store.delete()
+        expected = captcha_spend(hashkey)
         passed = captcha_settings.CAPTCHA_TEST_MODE and response == "passed"
-        if not passed and (store is None or store.response != response):
+        if not passed and (expected is None or expected != response):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return value
+
+
+def captcha_spend(hashkey: str) -> str | None:
+    """Delete the unexpired challenge `hashkey` and return its answer, in one statement (the ORM
+    would read, then delete in a transaction of its own); None if there is none."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM captcha_captchastore WHERE hashkey = %s AND expiration > %s"
+            " RETURNING response",
+            [hashkey, now],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def captcha_field() -> CaptchaField:

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from dossiers.models import Dossier, DossierDocument
 from portal.pdf import render_pdf
 from procedures.constants import CopyType
+from procedures.selectors import procedure_parts
 
 ORIGINAL_COPY_TYPES = {CopyType.ORIGINAL, CopyType.ORIGINAL_OR_CERTIFIED}
 
@@ -64,7 +65,7 @@ def dossier_summary(
         # The originals of what was attached online are checked when the result is collected.
         "originals": [
             document.name
-            for document in procedure.documents.all()
+            for document in procedure_parts(procedure).documents
             if document.pk in attached and document.copy_type in ORIGINAL_COPY_TYPES
         ],
         "lookup_url": lookup_url(dossier),
@@ -78,7 +79,9 @@ def render_receipt(dossier: Dossier) -> bytes:
     for attached in dossier.documents.all():
         documents.setdefault(attached.document_name, {"name": attached.document_name, "files": 0})
         documents[attached.document_name]["files"] += 1
-    copy_types = {d.name: d.get_copy_type_display() for d in dossier.procedure.documents.all()}
+    copy_types = {
+        d.name: d.get_copy_type_display() for d in procedure_parts(dossier.procedure).documents
+    }
     rows = [{**row, "copy_type": copy_types.get(name, "")} for name, row in documents.items()]
     return render_pdf(
         "dossiers/receipt.html",

@@ -33,7 +33,7 @@ def draft_for_session(*, token: uuid.UUID, session_tokens: list[str]) -> Draft |
         return None
     return (
         Draft.objects.select_related("procedure", "agency", "dossier")
-        .prefetch_related("procedure__form_fields", "procedure__documents", "files")
+        .prefetch_related("files")  # the procedure's parts: procedures.selectors.procedure_parts
         .filter(token=token)
         .first()
     )
@@ -49,7 +49,7 @@ def dossier_for_session(*, code: str, session_codes: list[str]) -> Dossier | Non
         return None
     return (
         Dossier.objects.select_related("procedure", "receiving_agency")
-        .prefetch_related("procedure__documents", "documents")
+        .prefetch_related("documents")
         .filter(code=code)
         .first()
     )

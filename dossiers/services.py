@@ -31,6 +31,7 @@ from notifications.services import notify_dossier
 from officers import selectors as officer_selectors
 from procedures.constants import FieldType, ResultDelivery
 from procedures.models import Agency, Procedure, RequiredDocument
+from procedures.selectors import procedure_parts
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,8 @@ def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if draft.agency_id is None:
         problems[WizardStep.AGENCY] = [_("Chưa chọn nơi nộp hồ sơ.")]
-    for definition in draft.procedure.form_fields.all():
+    parts = procedure_parts(draft.procedure)
+    for definition in parts.fields:
         value = draft.declaration.get(definition.name)
         missing = (
             value in (None, "", False)
@@ -160,7 +162,7 @@ def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
                 _("Chưa nhập “%(label)s”.") % {"label": definition.label}
             )
     attached = {f.document_id for f in draft.files.all()}
-    for document in draft.procedure.documents.all():
+    for document in parts.documents:
         if document.is_required and document.pk not in attached:
             problems.setdefault(WizardStep.ATTACHMENTS, []).append(
                 _("Chưa đính kèm “%(name)s”.") % {"name": document.name}
@@ -171,7 +173,7 @@ def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
 
 
 def _applicant_id_number(procedure: Procedure, declaration: dict) -> str:
-    for definition in procedure.form_fields.all():
+    for definition in procedure_parts(procedure).fields:
         if definition.field_type == FieldType.CITIZEN_ID and declaration.get(definition.name):
             return declaration[definition.name]
     return ""
@@ -195,7 +197,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             raise ValidationError(_("Không tìm thấy hồ sơ nháp."), code="not_found")
         if draft.dossier_id is not None:
             return draft.dossier  # a replayed submission reads nothing more
-        prefetch_related_objects([draft], "procedure__form_fields", "procedure__documents", "files")
+        prefetch_related_objects([draft], "files")
         problems = draft_problems(draft=draft)
         if problems:
             raise ValidationError(
@@ -219,7 +221,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             submitted_at=now,
             due_at=deadlines.calendar().due_at(procedure, now),
         )
-        required = {document.pk: document for document in procedure.documents.all()}
+        required = {document.pk: document for document in procedure_parts(procedure).documents}
         documents = DossierDocument.objects.bulk_create(
             DossierDocument(
                 dossier=dossier,

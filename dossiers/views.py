@@ -116,7 +116,7 @@ def _agency(request, draft):
 def _declaration(request, draft):
     form = DeclarationForm(
         *_bound(request),
-        definitions=draft.procedure.form_fields.all(),
+        definitions=catalogue.procedure_parts(draft.procedure).fields,
         initial=draft.declaration,
     )
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def _declaration(request, draft):
 
 
 def _attachments(request, draft):
-    documents = draft.procedure.documents.all()
+    documents = catalogue.procedure_parts(draft.procedure).documents
     form = AttachmentsForm(*_bound(request, files=True), documents=documents)
     if request.method == "POST":
         valid = form.is_valid()
@@ -193,7 +193,7 @@ def _review(request, draft, form=None, error=None):
             "form": form or ReviewForm(),
             "problems": problems,
             "declaration": display.declaration_rows(
-                draft.procedure.form_fields.all(), draft.declaration
+                catalogue.procedure_parts(draft.procedure).fields, draft.declaration
             ),
             "contact": display.contact_rows(draft.contact),
         },

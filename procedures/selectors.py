@@ -2,11 +2,15 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from portal.pagecache import catalogue_version
 from procedures.constants import AgencyTier, ServiceLevel
-from procedures.models import Agency, Field, Procedure
+from procedures.models import Agency, Field, FormField, Procedure, RequiredDocument
 from procedures.text import fold
+
+PARTS_SECONDS = 60
 
 
 def procedure_active_list() -> QuerySet[Procedure]:
@@ -128,3 +132,21 @@ def procedure_receiving_summary(*, procedure: Procedure) -> dict:
         "per_province": per_province,
         "total": sum(row["count"] for row in per_province),
     }
+
+
+@dataclass(frozen=True)
+class ProcedureParts:
+    fields: list[FormField]
+    documents: list[RequiredDocument]
+
+
+def procedure_parts(procedure: Procedure) -> ProcedureParts:
+    """The declaration's fields and the required documents of `procedure`, in order: two queries,
+    then none while the catalogue keeps its version (each worker's memory, PARTS_SECONDS at most,
+    so an edit shows within pagecache.VERSION_SECONDS)."""
+    key = f"parts:{catalogue_version()}:{procedure.pk}"
+    parts = caches["local"].get(key)
+    if parts is None:
+        parts = ProcedureParts(list(procedure.form_fields.all()), list(procedure.documents.all()))
+        caches["local"].set(key, parts, PARTS_SECONDS)
+    return parts

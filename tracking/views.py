@@ -18,6 +18,7 @@ from dossiers.models import Dossier
 from dossiers.receipts import RATING_SALT
 from dossiers.selectors import dossier_for_session
 from portal import pagecache
+from procedures.selectors import procedure_parts
 from tracking import selectors, throttle
 from tracking.cache import fresh_for, progress_key
 from tracking.constants import STATUS_MEANINGS
@@ -135,7 +136,7 @@ def detail(request, code):
             **_progress_context(progress),
             "dossier": dossier,  # the progress has only what the public page shows
             "declaration": display.declaration_rows(
-                dossier.procedure.form_fields.all(), dossier.declaration
+                procedure_parts(dossier.procedure).fields, dossier.declaration
             ),
             "documents": dossier.documents.all(),
             "supplement": open_request,

@@ -206,7 +206,7 @@ def test_receipt_is_rendered_once_and_stored(
     dossier = Dossier.objects.get()
     assert dossier.receipt  # rendered for the confirmation email
     first = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
-    with django_assert_num_queries(4):  # session, dossier (+2 prefetches); no rendering, no write
+    with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
         second = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
     assert first == second
 
@@ -221,10 +221,11 @@ def test_dossier_files_are_not_on_a_public_url(client, catalogue, settings):
 def test_final_post_reads_the_draft_once(client, catalogue, django_assert_num_queries):
     review = fill_until_review(client, catalogue)
     answer = captcha_answer(client.get(review).content.decode())
-    # The session; the captcha, read and deleted (no purge of expired ones: the beat does it);
-    # dossier_submit's 12 statements in a savepoint (the test's transaction); the session saved,
-    # in a savepoint too. The view itself reads no draft.
-    with django_assert_num_queries(1 + 2 + (12 + 2) + (1 + 2)):
+    # The session; the captcha, deleted and its answer returned in one statement (no purge of
+    # expired ones: the beat does it); dossier_submit's 10 statements in a savepoint (the test's
+    # transaction; the procedure's fields and documents are in the worker's memory from the review
+    # page); the session saved, in a savepoint too. The view itself reads no draft.
+    with django_assert_num_queries(1 + 1 + (10 + 2) + (1 + 2)):
         response = client.post(review, answer)
     assert response.status_code == 302 and Dossier.objects.count() == 1
 

@@ -98,3 +98,18 @@ def test_receiving_summary_is_bounded(catalogue, django_assert_num_queries):
 def test_agency_receiving_units_lists_wards_of_the_province(catalogue):
     units = selectors.agency_receiving_units(province_code="000.00.00.H26")
     assert {a.name for a in units} == {"Phường Long Biên", "Phường Hà Đông"}
+
+
+def test_procedure_parts_are_read_once_and_follow_an_edit_at_once(
+    catalogue, django_assert_num_queries
+):
+    procedure = catalogue["khai_sinh"]
+    with django_assert_num_queries(2):
+        parts = selectors.procedure_parts(procedure)
+    assert [f.name for f in parts.fields] == [f.name for f in procedure.form_fields.all()]
+    assert [d.pk for d in parts.documents] == [d.pk for d in procedure.documents.all()]
+    with django_assert_num_queries(0):
+        assert selectors.procedure_parts(procedure) == parts
+    # An officer's edit bumps the catalogue's version (a signal): this worker sees it at once.
+    procedure.form_fields.create(name="ghi_chu", label="Ghi chú", field_type="text", order=99)
+    assert selectors.procedure_parts(procedure).fields[-1].name == "ghi_chu"
