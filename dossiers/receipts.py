@@ -92,7 +92,7 @@ def render_receipt(dossier: Dossier) -> bytes:
             "documents": rows,
             "submitted_at": timezone.localtime(dossier.submitted_at),
             "due_at": timezone.localtime(dossier.due_at) if dossier.due_at else None,
-            "qr": segno.make(lookup_url(dossier), error="m").svg_data_uri(scale=3, border=1),
+            "qr": segno.make(lookup_url(dossier), error="m").png_data_uri(scale=8, border=1),
             "lookup_url": lookup_url(dossier),
         },
     )
