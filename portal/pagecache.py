@@ -53,13 +53,12 @@ def cacheable(request) -> bool:
     )
 
 
-def cached(key: str, *, local: bool = True) -> HttpResponse | None:
-    """The response kept under `key`, from this worker's memory (unless `local` is False) or
-    else the shared cache."""
-    response = caches["local"].get(key) if local else None
+def cached(key: str) -> HttpResponse | None:
+    """The response kept under `key`, from this worker's memory or else the shared cache."""
+    response = caches["local"].get(key)
     if response is None:
         response = caches["default"].get(key)
-        if response is not None and local:
+        if response is not None:
             caches["local"].set(key, response, LOCAL_SECONDS)
     return response
 

@@ -1,13 +1,21 @@
 """Rate limits and the captcha threshold of the lookup, counted in shared storage by the `limits`
 library: Redis in production (each count is one round trip, a Lua INCR with its expiry), the
-process's memory on the embedded defaults."""
+process's memory on the embedded defaults.
+
+The lookup by code is counted apart, in the same round trip as its cached page is read
+(portal.cache.count_and_get): it must be counted before the cache answers, or a cached page would
+tell an address over its limit that a code exists, and a second round trip would cost as much as
+Django's whole answer to a bare request (docs/benchmarks.md, Lookup)."""
 
 from functools import cache, lru_cache
 
 from django.conf import settings
+from django.core.cache import caches
 from limits import RateLimitItem, RateLimitItemPerHour, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+
+from portal.cache import count_and_get
 
 
 @cache
@@ -30,9 +38,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def lookup_limited(request) -> bool:
-    """Too many lookups from this address."""
-    return not limiter().hit(rate(settings.LOOKUP_RATE_PER_IP), "lookup-ip", client_ip(request))
+def lookup_counted(request, page_key: str):
+    """Count a lookup from this address and read the page kept under `page_key`, in one round
+    trip. Return (whether the address is over its limit, the page or None)."""
+    item = rate(settings.LOOKUP_RATE_PER_IP)
+    counter = f"limits:{item.key_for('lookup-ip', client_ip(request))}"
+    count, page = count_and_get(caches["default"], counter, item.get_expiry(), page_key)
+    return count > item.amount, page
 
 
 def verification_limited(request, code: str) -> bool:

@@ -52,13 +52,13 @@ def lookup(request):
     form = LookupForm(request.GET or None)
     if not (form.is_bound and form.is_valid()):
         return render(request, "tracking/lookup.html", {"form": form})
-    if throttle.lookup_limited(request):
-        return rate_limited(request, None)
     code = form.cleaned_data["ma"]
+    key = progress_key(code, get_language())
+    limited, response = throttle.lookup_counted(request, key)
+    if limited:
+        return rate_limited(request, None)
     if not settings.LOOKUP_CACHE_SECONDS or not pagecache.cacheable(request):
         return _progress_page(request, code)[0]
-    key = progress_key(code, get_language())
-    response = pagecache.cached(key, local=False)
     if response is None:
         response, seconds = _progress_page(request, code)
         pagecache.keep(key, response, seconds=seconds, local=False)

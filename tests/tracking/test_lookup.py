@@ -70,6 +70,24 @@ def test_progress_is_served_from_the_cache_until_the_dossier_changes(
     assert "Yêu cầu bổ sung giấy tờ" in changed  # the status badge, no longer "Đang xử lý"
 
 
+@pytest.mark.redis
+def test_a_repeat_lookup_is_one_round_trip_to_redis(client, dossier, monkeypatch):
+    """The count against the address's limit and the cached page come back together."""
+    import redis
+
+    client.get("/tra-cuu/", {"ma": dossier.code})
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def spy(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    assert client.get("/tra-cuu/", {"ma": dossier.code}).status_code == 200
+    assert commands == ["EVALSHA"]
+
+
 def test_the_second_factor_has_its_own_page(client, dossier):
     body = client.get("/tra-cuu/", {"ma": dossier.code}).content.decode()
     assert f'href="/tra-cuu/xac-thuc/?ma={dossier.code}"' in body
