@@ -6,7 +6,8 @@ configured). Catalogue keys carry a catalogue version; editing the catalogue bum
 shows at once on the next request to the shared cache and within VERSION_SECONDS in every worker.
 A page without a version of its own (a dossier's progress) is kept in the shared cache only and
 forgotten there when it changes: a worker's copy could not be, and few visitors ask for the same
-dossier within seconds on the same worker.
+dossier within seconds on the same worker. The lookup reads it in the same round trip as it counts
+the visitor's address (tracking/throttle.py).
 """
 
 import hashlib
