@@ -143,10 +143,15 @@ class ProcedureParts:
 def procedure_parts(procedure: Procedure) -> ProcedureParts:
     """The declaration's fields and the required documents of `procedure`, in order: two queries,
     then none while the catalogue keeps its version (each worker's memory, PARTS_SECONDS at most,
-    so an edit shows within pagecache.VERSION_SECONDS)."""
+    so an edit shows within pagecache.VERSION_SECONDS). Kept on the instance too, so that the
+    several readers of one request (a submission has four) unpickle them once."""
     key = f"parts:{catalogue_version()}:{procedure.pk}"
+    kept = procedure.__dict__.get("_parts")
+    if kept is not None and kept[0] == key:
+        return kept[1]
     parts = caches["local"].get(key)
     if parts is None:
         parts = ProcedureParts(list(procedure.form_fields.all()), list(procedure.documents.all()))
         caches["local"].set(key, parts, PARTS_SECONDS)
+    procedure._parts = (key, parts)
     return parts
