@@ -389,27 +389,8 @@ def main(argv=None) -> int:
             *pages_for("superuser", sessions["superuser"], target),
             common.Page("bare view (again)", "/healthz", baseline=True, note="after the pages"),
         ]
-        if args.only:
-            pages = [p for p in pages if p.baseline or args.only in p.name]
-
-        from django.db import connections
-
-        connections.close_all()
-        common.collectstatic(env)
-        server = common.GunicornServer(env, log_path=work / "gunicorn.log")
-        with server:
-            workers = len(server.worker_pids())
-            load_before = os.getloadavg()
-            measurements = common.measure_pages(
-                server,
-                pages,
-                duration=args.duration,
-                connections=args.connections,
-                threads=args.threads,
-                warmup=args.warmup,
-                db=db,
-            )
-            load_after = os.getloadavg()
+        pages = common.only(pages, args.only)
+        measurements, server = common.serve_and_measure(env, work, pages, args, db=db)
 
         # With the server stopped: each page's queries, EXPLAIN ANALYZE of the slow ones.
         over = {m.page.name for m in measurements if m.wrk.p99_ms >= TARGET_P99_MS}
@@ -423,6 +404,8 @@ def main(argv=None) -> int:
                 f"{page.name:<34} {profile['in_process_ms_median']:7.1f} ms in process, "
                 f"{profile['queries']} queries, {profile['sql_ms']} ms SQL"
             )
+        from django.db import connections
+
         connections.close_all()
 
     rows = result_rows(measurements, profiles)
@@ -435,13 +418,7 @@ def main(argv=None) -> int:
         machine=common.machine_info(db=db, redis_url=redis_url),
         # ms of CPU for a fixed Python loop before and after the run (see common.py).
         cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
-        server={
-            "command": " ".join(["gunicorn", *server.command[1:]]),
-            "workers": workers,
-            "bind": server.bind,
-            "loadavg_before": load_before,
-            "loadavg_after": load_after,
-        },
+        server=server,
         database={"name": db.name, **prepared},
         data=summary,
         target=target,
@@ -454,7 +431,7 @@ def main(argv=None) -> int:
     common.report(
         payload,
         summary=[
-            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"{server['workers']} gunicorn workers; wrk {args.threads} threads, {args.connections} "
             f"connections, {args.duration:g} s per page"
         ],
         missed=[r["page"] for r in rows if r["target_met"] is False],

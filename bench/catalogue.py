@@ -13,7 +13,6 @@ bench/results/catalogue-<timestamp>.json.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -161,24 +160,8 @@ def main(argv=None) -> int:
         common.setup_django(env)
         seeding = prepare_database(db, env, keep=args.keep_db)
         pages, chosen = choose_pages()
-        from django.db import connections
-
-        connections.close_all()
-        common.collectstatic(env)
-
-        server = common.GunicornServer(env, log_path=work / "gunicorn.log")
-        with server:
-            workers = len(server.worker_pids())
-            load_before = os.getloadavg()
-            measurements = common.measure_pages(
-                server,
-                pages,
-                duration=args.duration,
-                connections=args.connections,
-                threads=args.threads,
-                warmup=args.warmup,
-            )
-            load_after = os.getloadavg()
+        # Other processes on the machine skew the figures: the record has the load before and after.
+        measurements, server = common.serve_and_measure(env, work, pages, args)
 
     rows = common.rows(measurements, target_ratio=args.target)
     table = common.markdown_table(rows, target_ratio=args.target)
@@ -190,14 +173,7 @@ def main(argv=None) -> int:
             stamp=stamp,
             args=args,
             machine=common.machine_info(db=db, redis_url=redis_url),
-            server={
-                "command": " ".join(["gunicorn", *server.command[1:]]),
-                "workers": workers,
-                "bind": server.bind,
-                # Other processes on the machine skew the figures: the load before and after.
-                "loadavg_before": load_before,
-                "loadavg_after": load_after,
-            },
+            server=server,
             database={"name": db.name, **seeding},
             chosen=chosen,
             bare_view_rps=bare_view_rps,
@@ -207,7 +183,7 @@ def main(argv=None) -> int:
         ),
         summary=[
             f"bare view: mean of its two runs, {bare_view_rps:.0f} req/s; "
-            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"{server['workers']} gunicorn workers; wrk {args.threads} threads, {args.connections} "
             f"connections, {args.duration:g} s per page"
         ],
         missed=[r["page"] for r in rows if r["target_met"] is False],

@@ -331,6 +331,15 @@ class GunicornServer:
             time.sleep(0.2)
         raise BenchError(f"gunicorn not ready after {timeout:.0f} s:\n{self.log_tail()}")
 
+    def record(self, **extra) -> dict:
+        """What a result file says of the running server: its command, workers and address."""
+        return {
+            "command": " ".join(["gunicorn", *self.command[1:]]),
+            "workers": len(self.worker_pids()),
+            "bind": self.bind,
+            **extra,
+        }
+
     def expected_workers(self) -> int:
         """The worker count gunicorn.conf.py computes for this environment."""
         concurrency = self.env.get("WEB_CONCURRENCY")
@@ -637,6 +646,37 @@ def profile_in_process(page: Page, *, slowest: int = 5) -> tuple[dict, list[dict
         "slowest": sorted(queries, key=lambda q: -q["ms"])[:slowest],
     }
     return profile, queries
+
+
+def only(pages: list[Page], text: str) -> list[Page]:
+    """The pages whose name contains `text` (all if it is empty), and the bare view always."""
+    return [page for page in pages if page.baseline or text in page.name]
+
+
+def serve_and_measure(
+    env: dict[str, str], work: Path, pages: list[Page], args, *, db: DatabaseUrl | None = None
+) -> tuple[list[Measurement], dict]:
+    """Collect the static files, serve the portal with gunicorn and measure `pages` with the run's
+    wrk options (`args.duration`, `connections`, `threads`, `warmup`). Return the measurements
+    and the server's record, with the load average before and after."""
+    from django.db import connections
+
+    connections.close_all()  # the benchmark's own connections are not counted with the workers'
+    collectstatic(env)
+    server = GunicornServer(env, log_path=work / "gunicorn.log")
+    with server:
+        record = server.record(loadavg_before=os.getloadavg())
+        measurements = measure_pages(
+            server,
+            pages,
+            duration=args.duration,
+            connections=args.connections,
+            threads=args.threads,
+            warmup=args.warmup,
+            db=db,
+        )
+        record["loadavg_after"] = os.getloadavg()
+    return measurements, record
 
 
 def measure_pages(

@@ -669,8 +669,7 @@ def main(argv=None) -> int:
         server = common.GunicornServer(env, log_path=work / "gunicorn.log")
         try:
             with server:
-                workers = len(server.worker_pids())
-                load_before = os.getloadavg()
+                record = server.record(loadavg_before=os.getloadavg())
 
                 # One submission by hand first: it must be a 302 to the success page.
                 status, location, content = submit_one(server, warm[0])
@@ -762,7 +761,7 @@ def main(argv=None) -> int:
                     connections=args.connections,
                     threads=args.threads,
                 )
-                load_after = os.getloadavg()
+                record["loadavg_after"] = os.getloadavg()
         finally:
             queued_at_end = None
             try:
@@ -784,13 +783,7 @@ def main(argv=None) -> int:
         machine=common.machine_info(db=db, redis_url=redis_url),
         # ms of CPU for a fixed Python loop before and after the run (see common.py).
         cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
-        server={
-            "command": " ".join(["gunicorn", *server.command[1:]]),
-            "workers": workers,
-            "bind": server.bind,
-            "loadavg_before": load_before,
-            "loadavg_after": load_after,
-        },
+        server=record,
         database={"name": db.name, **seeding},
         bare_view={
             "rps": round(statistics.mean(m.wrk.requests_per_sec for m in bare_runs), 1),
@@ -829,7 +822,7 @@ def main(argv=None) -> int:
     common.report(
         payload,
         summary=[
-            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"{record['workers']} gunicorn workers; wrk {args.threads} threads, {args.connections} "
             f"connections; checks: {'ok' if checks['ok'] else 'FAILED ' + str(checks)}"
         ],
     )

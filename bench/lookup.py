@@ -366,8 +366,7 @@ def main(argv=None) -> int:
         prepared["statistics"] = refresh_statistics()
         data = sample(args)
         pages = pages_for(work, data, args)
-        if args.only:
-            pages = [p for p in pages if p.baseline or args.only in p.name]
+        pages = common.only(pages, args.only)
 
         from django.db import connections
 
@@ -375,20 +374,7 @@ def main(argv=None) -> int:
 
         dossiers = Dossier.objects.count()
         common.log(f"{dossiers} dossiers, {prepared['ratings']} ratings")
-        connections.close_all()
-        common.collectstatic(env)
-        server = common.GunicornServer(env, log_path=work / "gunicorn.log")
-        with server:
-            workers = len(server.worker_pids())
-            measurements = common.measure_pages(
-                server,
-                pages,
-                duration=args.duration,
-                connections=args.connections,
-                threads=args.threads,
-                warmup=args.warmup,
-                db=db,
-            )
+        measurements, server = common.serve_and_measure(env, work, pages, args, db=db)
 
         profiles = [profile_page(page) for page in pages if not page.baseline]
         connections.close_all()
@@ -405,7 +391,7 @@ def main(argv=None) -> int:
         args=args,
         machine=common.machine_info(db=db, redis_url=redis_url),
         cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
-        server={"workers": workers, "bind": server.bind},
+        server=server,
         database={"name": db.name, "dossiers": dossiers, **prepared},
         target_ratio=args.target,
         results=rows,
@@ -415,7 +401,7 @@ def main(argv=None) -> int:
     common.report(
         payload,
         summary=[
-            f"{workers} gunicorn workers; wrk {args.threads} threads, {args.connections} "
+            f"{server['workers']} gunicorn workers; wrk {args.threads} threads, {args.connections} "
             f"connections, {args.duration:g} s per page; bare view "
             f"{common.baseline_rps(measurements):.0f} req/s (mean of two runs)"
         ],
