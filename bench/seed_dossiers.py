@@ -456,56 +456,38 @@ def seed_dossiers(
                         who=assignee,
                     )
                     current = S.PROCESSING
+
             # Supplement requests: open (status 5), answered and not reviewed (the queue), old.
-            if status == S.SUPPLEMENT_REQUESTED:
-                asked = max(moment, now - _days(rng.uniform(0, 10)))
+            def supplement(
+                asked, answered=None, note="", reviewed=None,
+                *, _pk=pk, _from=int(current), _by=assignee,
+            ):  # fmt: skip
+                """A request from the current status: its events, its row (closed when answered)."""
                 event(
                     EventAction.REQUEST_SUPPLEMENT,
-                    int(current),
+                    _from,
                     S.SUPPLEMENT_REQUESTED,
                     asked,
-                    actor=assignee,
+                    actor=_by,
                     note=rng.choice(REASONS),
                 )
+                if answered is not None:
+                    event(EventAction.SUPPLEMENT, int(S.SUPPLEMENT_REQUESTED), _from, answered)
                 supplement_rows.add(
-                    uuid.uuid4(), pk, ["Bản sao giấy tờ còn thiếu"], rng.choice(REASONS),
-                    int(current), assignee.pk if assignee else None, asked, None, "", None, None,
+                    uuid.uuid4(), _pk, ["Bản sao giấy tờ còn thiếu"], rng.choice(REASONS),
+                    _from, _by.pk if _by else None, asked, answered, note, reviewed, answered,
                 )  # fmt: skip
+
+            if status == S.SUPPLEMENT_REQUESTED:
+                supplement(max(moment, now - _days(rng.uniform(0, 10))))
             elif status in RUNNING and rng.random() < supplemented_target:
                 asked = moment + (now - moment) * rng.uniform(0.1, 0.6)
                 answered = asked + (now - asked) * rng.uniform(0.2, 0.95)
-                event(
-                    EventAction.REQUEST_SUPPLEMENT,
-                    int(current),
-                    S.SUPPLEMENT_REQUESTED,
-                    asked,
-                    actor=assignee,
-                    note=rng.choice(REASONS),
-                )
-                event(EventAction.SUPPLEMENT, int(S.SUPPLEMENT_REQUESTED), current, answered)
-                supplement_rows.add(
-                    uuid.uuid4(), pk, ["Bản sao giấy tờ còn thiếu"], rng.choice(REASONS),
-                    int(current), assignee.pk if assignee else None, asked, answered,
-                    "Đã bổ sung bản chụp rõ nét.", None, answered,
-                )  # fmt: skip
+                supplement(asked, answered, "Đã bổ sung bản chụp rõ nét.")
                 counts["supplemented_unreviewed"] += 1
             elif resolved is not None and rng.random() < 0.08:
-                asked = moment + (resolved - moment) * 0.3
                 answered = moment + (resolved - moment) * 0.5
-                event(
-                    EventAction.REQUEST_SUPPLEMENT,
-                    int(current),
-                    S.SUPPLEMENT_REQUESTED,
-                    asked,
-                    actor=assignee,
-                    note=rng.choice(REASONS),
-                )
-                event(EventAction.SUPPLEMENT, int(S.SUPPLEMENT_REQUESTED), current, answered)
-                supplement_rows.add(
-                    uuid.uuid4(), pk, ["Bản sao giấy tờ còn thiếu"], rng.choice(REASONS),
-                    int(current), assignee.pk if assignee else None, asked, answered, "",
-                    answered + _days(0.2), answered,
-                )  # fmt: skip
+                supplement(moment + (resolved - moment) * 0.3, answered, "", answered + _days(0.2))
             if status == S.FEE_REQUESTED:
                 event(
                     EventAction.REQUEST_FEE,
