@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -10,6 +10,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_process_init.connect
+def prepare_worker_process(**kwargs):
+    """Each pool process renders the confirmation emails' receipts (portal.workers.prepare)."""
+    from portal.workers import prepare
+
+    prepare()
+
 
 app.conf.beat_schedule = {
     "drafts-purge-expired": {

@@ -17,11 +17,6 @@ errorlog = "-"
 
 
 def post_worker_init(worker):
-    """Load WeasyPrint (Pango, fonts) when a worker starts, not with a citizen's first PDF.
+    from portal.workers import prepare
 
-    Its first render in a process costs ~350 ms more than the next ones (docs/benchmarks.md,
-    intake); each worker pays it once at start instead.
-    """
-    from weasyprint import HTML
-
-    HTML(string="<p>Cổng dịch vụ công</p>").write_pdf()
+    prepare()

@@ -102,6 +102,26 @@ def test_cache_and_broker_use_redis():
         assert conn.transport_cls == "redis"
 
 
+@pytest.mark.parametrize("hook", ["gunicorn", "celery"])
+def test_workers_render_a_receipt_and_freeze_the_heap_when_they_start(hook):
+    import gc
+    import runpy
+
+    from portal.celery import prepare_worker_process
+
+    if hook == "gunicorn":  # docker-compose's web: gunicorn -c portal/gunicorn.conf.py
+        config = runpy.run_path(str(settings.BASE_DIR / "portal" / "gunicorn.conf.py"))
+        start = lambda: config["post_worker_init"](None)  # noqa: E731
+    else:
+        start = prepare_worker_process
+    assert gc.get_freeze_count() == 0
+    try:
+        start()  # no database access: pytest-django would refuse it here
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.redis
 def test_the_redis_cache_keeps_one_client_per_pool():
     from django.core.cache import caches

@@ -8,7 +8,6 @@ from django.contrib.admin.templatetags import admin_list
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from dossiers import selectors, services
 from dossiers.constants import DossierStatus as S
@@ -16,6 +15,7 @@ from dossiers.models import Dossier
 from dossiers.templatetags.dossier_admin import dossier_result_list
 from tests.dossiers.factories import submitted
 from tests.dossiers.helpers import PDF_BYTES
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,6 @@ def url(name, *args):
 def login(client, user):
     client.force_login(user)
     return client
-
-
-def pdf_text(data):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_index_shows_queue_counts(client, desk, dossiers):

@@ -20,6 +20,7 @@ from tests.dossiers.helpers import (
     step_url,
     submit,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +210,15 @@ def test_receipt_is_rendered_once_and_stored(
     with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
         second = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
     assert first == second
+
+
+def test_receipt_warm_up_renders_the_receipt_without_the_database(django_assert_num_queries):
+    from dossiers.receipts import warm_up
+
+    with django_assert_num_queries(0):  # gunicorn's workers call it before serving anyone
+        text = pdf_text(warm_up())
+    assert "Độc lập - Tự do - Hạnh phúc" in text and "Nguyễn Văn A" in text
+    assert "Thành phần hồ sơ nộp gồm:" in text and "Tờ khai" in text
 
 
 def test_dossier_files_are_not_on_a_public_url(client, catalogue, settings):

@@ -1,11 +1,9 @@
-import io
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from pypdf import PdfReader
 
 from tests.factories import ProcedureFactory, RequiredDocumentFactory
+from tests.pdf import pdf_text
 
 
 def grow(catalogue, n=25):
@@ -130,10 +128,6 @@ def test_unknown_procedure_is_a_vietnamese_404(client, db):
     response = client.get(reverse("procedures:detail", args=["9.999999"]))
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_blank_form_pdf_has_every_field_with_diacritics(client, catalogue):
