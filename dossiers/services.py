@@ -267,7 +267,11 @@ def dossier_receipt_pdf(*, dossier: Dossier) -> bytes:
     """Return the dossier's receipt (Mẫu 01), rendering and storing it the first time only."""
     if not dossier.receipt:
         with transaction.atomic():
-            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+            locked = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("procedure", "receiving_agency__province")
+                .get(pk=dossier.pk)
+            )
             if not locked.receipt:
                 content = receipts.render_receipt(locked)
                 locked.receipt.save(f"{locked.code}.pdf", ContentFile(content), save=False)
