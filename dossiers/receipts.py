@@ -108,8 +108,8 @@ def warm_up() -> bytes:
     """Render a receipt of a dossier that is not saved, to load what a real one needs.
 
     A process's first receipt loads segno, the fonts' bold and italic faces, the PNG decoder and
-    the template, about 120 ms more than the next ones (docs/benchmarks.md, intake). gunicorn's
-    workers call this when they start, so that no citizen waits for it.
+    the template, about 120 ms more than the next ones (docs/benchmarks.md, intake). Workers
+    call this when they start (portal.workers.prepare), so that no citizen waits for it.
     """
     province = Agency(code="00", name=_("Tỉnh"))
     agency = Agency(code="000.00.00.H00", name=_("Bộ phận một cửa"), province=province)

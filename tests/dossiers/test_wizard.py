@@ -207,9 +207,9 @@ def test_receipt_is_rendered_once_and_stored(
     dossier = Dossier.objects.get()
     assert dossier.receipt  # rendered for the confirmation email
     dossier.receipt.delete()  # as if the email were still queued: the first download renders it
-    # The session, the dossier (+ its documents), then in a transaction: the dossier locked with
-    # its procedure, agency and province, its documents, the update.
-    with django_assert_num_queries(3 + 1 + 1 + 1 + 2):
+    # The session, the dossier and its documents; then, in a savepoint (the test's transaction):
+    # the dossier locked with its procedure, agency and province, its documents, the update.
+    with django_assert_num_queries(3 + (1 + 1 + 1) + 2):
         first = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
     dossier.refresh_from_db()
     assert dossier.receipt and first.startswith(b"%PDF-")
@@ -221,7 +221,7 @@ def test_receipt_is_rendered_once_and_stored(
 def test_receipt_warm_up_renders_the_receipt_without_the_database(django_assert_num_queries):
     from dossiers.receipts import warm_up
 
-    with django_assert_num_queries(0):  # gunicorn's workers call it before serving anyone
+    with django_assert_num_queries(0):  # workers call it before they take any work
         text = pdf_text(warm_up())
     assert "Độc lập - Tự do - Hạnh phúc" in text and "Nguyễn Văn A" in text
     assert "Thành phần hồ sơ nộp gồm:" in text and "Tờ khai" in text
