@@ -1,10 +1,10 @@
 """A citizen finds a procedure without typing diacritics, reads it and downloads its blank form."""
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
+
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,9 +16,7 @@ def download_pdf_text(page, link_name):
     with open(download.path(), "rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF-")
-    return download.suggested_filename, "\n".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(data)).pages
-    )
+    return download.suggested_filename, pdf_text(data)
 
 
 def test_search_open_and_download_form(page, catalogue, screenshot):
