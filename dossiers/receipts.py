@@ -115,7 +115,7 @@ def warm_up() -> bytes:
     agency = Agency(code="000.00.00.H00", name=_("Bộ phận một cửa"), province=province)
     now = timezone.now()
     dossier = Dossier(
-        code=f"{agency.code}-{now:%y%m%d}-0000",
+        code=f"{agency.code}-{timezone.localdate(now):%y%m%d}-0000",
         procedure=Procedure(code="1.000000", name=_("Thủ tục")),
         receiving_agency=agency,
         applicant_name="Nguyễn Văn A",

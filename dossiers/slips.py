@@ -77,7 +77,7 @@ def control_rows(dossier: Dossier) -> list[dict]:
         due = event.due_at
         if due is None:
             result = ""
-        elif event.created_at.date() < due.date():
+        elif timezone.localdate(event.created_at) < timezone.localdate(due):
             result = _("Trước hạn")
         elif event.created_at <= due:
             result = _("Đúng hạn")

@@ -9,6 +9,38 @@ from django.conf import settings
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="MOMENT",
+        help="run the whole session with the clock moved to this ISO moment, ticking on "
+        "(e.g. 2026-12-01T22:30:00+00:00): checks that no test depends on the hour it runs at",
+    )
+
+
+def pytest_configure(config):
+    moment = config.getoption("--clock")
+    if moment:
+        import time_machine
+
+        # Started here, before any test module is imported, so every reader of the clock sees it;
+        # time.sleep and the monotonic clocks are left alone.
+        config._clock_traveller = time_machine.travel(moment, tick=True)
+        config._clock_traveller.start()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_clock_traveller", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    moment = config.getoption("--clock")
+    return f"clock moved to {moment}" if moment else None
+
+
 # Tests serve static files from the source folders; the hashed manifest exists only after
 # `collectstatic`, which deployments (and the benchmark) run.
 settings.STORAGES = {

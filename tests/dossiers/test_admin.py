@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.templatetags import admin_list
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dossiers import selectors, services
@@ -155,7 +156,9 @@ def test_every_route_to_another_wards_dossier_is_not_found(client, desk, dossier
 
 def test_register_export_contains_only_own_dossiers(client, desk, dossiers):
     login(client, desk["receiving"])
-    today = dossiers["mine"].submitted_at.date().isoformat()
+    # Regression: the register filters by the local day; submitted_at.date() is the UTC day, which
+    # differs from 17:00 to 24:00 UTC (issue 12).
+    today = timezone.localdate(dossiers["mine"].submitted_at).isoformat()
     response = client.get(url("register"), {"start": today, "end": today, "format": "csv"})
     text = response.content.decode("utf-8-sig")
     assert dossiers["mine"].code in text and dossiers["also_mine"].code in text
