@@ -8,16 +8,20 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self):
-        from dossiers import slips
+        from dossiers import selectors, slips
         from dossiers.models import Dossier
         from dossiers.receipts import receipt_attachment
         from dossiers.signals import dossier_changed
-        from notifications import attachments
+        from notifications import attachments, scopes
 
         attachments.register("dossier_receipt", receipt_attachment)
         attachments.register("slip_supplement", slips.supplement_attachment)
         attachments.register("slip_refusal", slips.refusal_attachment)
         attachments.register("slip_apology", slips.apology_attachment)
+        # An officer sees in the outbox the messages of the dossiers they see.
+        scopes.register(
+            Dossier._meta.label_lower, lambda user: selectors.dossiers_visible(user).values("pk")
+        )
 
         post_save.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-save")
         post_delete.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-delete")

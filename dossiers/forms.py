@@ -6,12 +6,11 @@ from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
-from django.db import connection
 from django.forms import MultiValueField
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import uploads
+from dossiers.captcha import captcha_spend
 from dossiers.validators import (
     normalize_phone,
     validate_citizen_id,
@@ -240,20 +239,6 @@ class PurgedCaptchaField(CaptchaField):
         if not passed and (expected is None or expected != response):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return value
-
-
-def captcha_spend(hashkey: str) -> str | None:
-    """Delete the unexpired challenge `hashkey` and return its answer, in one statement (the ORM
-    would read, then delete in a transaction of its own); None if there is none."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM captcha_captchastore WHERE hashkey = %s AND expiration > %s"
-            " RETURNING response",
-            [hashkey, now],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def captcha_field() -> CaptchaField:

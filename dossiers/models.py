@@ -125,6 +125,12 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["receiving_agency", "status", "-submitted_at"])]
+        constraints = [
+            # Only the national status codes (domain.md §4), whatever writes the row.
+            models.CheckConstraint(
+                condition=models.Q(status__in=DossierStatus.values), name="dossier_status_known"
+            ),
+        ]
 
     def __str__(self):
         return self.code

@@ -4,13 +4,15 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.pdf import render_pdf
 from dossiers.models import Dossier, DossierDocument
-from portal.pdf import render_pdf
 from procedures.constants import CopyType
 from procedures.models import Agency, Procedure
 from procedures.selectors import procedure_parts
@@ -108,8 +110,8 @@ def warm_up() -> bytes:
     """Render a receipt of a dossier that is not saved, to load what a real one needs.
 
     A process's first receipt loads segno, the fonts' bold and italic faces, the PNG decoder and
-    the template, about 120 ms more than the next ones (docs/benchmarks.md, intake). Workers
-    call this when they start (portal.workers.prepare), so that no citizen waits for it.
+    the template, and takes much longer than the next ones (docs/benchmarks.md, intake). Workers
+    call this when they start (dossiers.workers.prepare), so that no citizen waits for it.
     """
     province = Agency(code="00", name=_("Tỉnh"))
     agency = Agency(code="000.00.00.H00", name=_("Bộ phận một cửa"), province=province)
@@ -127,10 +129,26 @@ def warm_up() -> bytes:
     )
 
 
+def dossier_receipt_pdf(*, dossier: Dossier) -> bytes:
+    """Return the dossier's receipt (Mẫu 01), rendering and storing it the first time only."""
+    if not dossier.receipt:
+        with transaction.atomic():
+            locked = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("procedure", "receiving_agency__province")
+                .get(pk=dossier.pk)
+            )
+            if not locked.receipt:
+                content = render_receipt(locked)
+                locked.receipt.save(f"{locked.code}.pdf", ContentFile(content), save=False)
+                locked.save(update_fields=["receipt", "updated_at"])
+            dossier.receipt = locked.receipt
+    with dossier.receipt.open("rb") as handle:
+        return handle.read()
+
+
 def receipt_attachment(dossier_id: int) -> tuple[str, bytes, str]:
     """Attachment provider for notifications: the receipt PDF, rendered once."""
-    from dossiers.services import dossier_receipt_pdf
-
     dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
     return (
         f"giay-tiep-nhan-{dossier.code}.pdf",

@@ -7,10 +7,10 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pdf import render_pdf
 from dossiers.constants import EventAction
 from dossiers.models import Dossier, DossierEvent, SupplementRequest
 from dossiers.receipts import when
-from portal.pdf import render_pdf
 
 
 def _base(dossier: Dossier) -> dict:

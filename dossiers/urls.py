@@ -1,6 +1,6 @@
 from django.urls import path
 
-import portal.converters  # noqa: F401 (registers <procedure:…> and <dossier:…>)
+import core.converters  # noqa: F401 (registers <procedure:…> and <dossier:…>)
 from dossiers import views
 
 app_name = "dossiers"

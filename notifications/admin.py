@@ -2,22 +2,28 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.selectors import dossiers_visible
-from notifications import services
+from notifications import scopes, services
 from notifications.constants import MessageState
 from notifications.models import Message
-
-LIST_FIELDS = ["created_at", "channel", "recipient", "template", "state", "attempts", "sent_at"]
 
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     """The outbox: read-only, with "Gửi lại" for messages that could not be sent."""
 
-    list_display = [*LIST_FIELDS, "dossier", "last_error"]
+    list_display = [
+        "created_at",
+        "channel",
+        "recipient",
+        "template",
+        "state",
+        "attempts",
+        "sent_at",
+        "reference",
+        "last_error",
+    ]
     list_filter = ["state", "channel", "template"]
-    search_fields = ["recipient", "dossier__code"]
-    list_select_related = ["dossier"]
+    search_fields = ["recipient", "reference"]
     date_hierarchy = "created_at"
     readonly_fields = [*(f.name for f in Message._meta.fields), "preview"]
     actions = ["resend"]
@@ -26,11 +32,9 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        # An officer sees the messages of the dossiers in their scope, like the dossiers.
-        messages = super().get_queryset(request)
-        if request.user.is_superuser:
-            return messages
-        return messages.filter(dossier__in=dossiers_visible(request.user).values("pk"))
+        # An officer sees the messages about what their scope holds (a dossier's: the dossiers
+        # app registers it), like the dossiers themselves.
+        return scopes.messages_visible(request.user, super().get_queryset(request))
 
     @admin.display(description=_("nội dung"))
     def preview(self, message: Message) -> str:
@@ -57,21 +61,3 @@ class MessageAdmin(admin.ModelAdmin):
             else:
                 level, text = messages.INFO, _("Đã xếp thư #%(id)s tới %(recipient)s để gửi lại.")
             self.message_user(request, text % values, level)
-
-
-class MessageInline(admin.TabularInline):
-    """A dossier's messages, read-only, for the dossier's admin page."""
-
-    model = Message
-    fk_name = "dossier"
-    fields = [*LIST_FIELDS, "last_error"]
-    readonly_fields = fields
-    ordering = ["-created_at", "-pk"]
-    extra = 0
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

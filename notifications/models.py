@@ -12,17 +12,13 @@ class Message(models.Model):
     template = models.CharField(_("mẫu"), max_length=100)
     context = models.JSONField(_("dữ liệu"), default=dict)
     attachments = models.JSONField(_("tệp đính kèm"), default=list, blank=True)
-    dossier = models.ForeignKey(
-        "dossiers.Dossier",
-        verbose_name=_("hồ sơ"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="messages",
-    )
-    event = models.ForeignKey(
-        "dossiers.DossierEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # What the message is about, named without knowing its app: "app_label.model" and the row's
+    # key (like the admin's LogEntry, without a content-type lookup per message). The app that
+    # owns the subject registers which messages an officer may see (notifications.scopes).
+    subject_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("mã đối tượng"), null=True, blank=True)
+    # A human name for the subject, shown and searched in the outbox (a dossier's code).
+    reference = models.CharField(_("tham chiếu"), max_length=100, blank=True)
     state = models.CharField(
         _("trạng thái"),
         max_length=10,
@@ -42,7 +38,10 @@ class Message(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("hộp thư đi")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["state", "requeue_at"], name="message_state_requeue_at")]
+        indexes = [
+            models.Index(fields=["state", "requeue_at"], name="message_state_requeue_at"),
+            models.Index(fields=["subject_type", "subject_id"], name="message_subject"),
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}: {self.template}"

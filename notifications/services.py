@@ -22,12 +22,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dossiers.models import Dossier, DossierEvent
-from dossiers.receipts import dossier_summary
 from notifications import attachments as attachment_providers
 from notifications.constants import MessageChannel, MessageState, SmsPolicy
 from notifications.models import Message
@@ -43,23 +41,26 @@ def message_queue(
     recipient: str,
     template: str,
     context: dict,
-    dossier: Dossier | None = None,
-    event: DossierEvent | None = None,
+    subject: Model | None = None,
+    reference: str = "",
     attachments: list[dict] | None = None,
 ) -> Message:
     """Write a message to the outbox and send it once the current transaction commits.
 
     Call it inside the transaction of the change it announces: if that rolls back, the message was
-    never written. `context` must be JSON-able; `attachments` are `{"provider": name, "id": pk}`
-    specs resolved when the message is sent (see notifications.attachments).
+    never written. `context` must be JSON-able; `subject` is the saved row the message is about
+    (the outbox keeps its model label and key, and `reference`, a name for it that officers
+    search); `attachments` are `{"provider": name, "id": pk}` specs resolved when the message is
+    sent (see notifications.attachments).
     """
     message = Message.objects.create(
         channel=channel,
         recipient=recipient,
         template=template,
         context=context,
-        dossier=dossier,
-        event=event,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=subject.pk if subject is not None else None,
+        reference=reference,
         attachments=attachments or [],
         requeue_at=_requeue_at(timezone.now()),
     )
@@ -67,65 +68,38 @@ def message_queue(
     return message
 
 
-def notify_dossier(
+def notify(
     *,
-    dossier: Dossier,
-    event: DossierEvent | None,
+    email: str,
+    phone: str,
     template: str,
-    extra_context: dict | None = None,
+    context: dict,
+    subject: Model | None = None,
+    reference: str = "",
     attachments: list[dict] | None = None,
-    summary: dict | None = None,
 ) -> list[Message]:
-    """Tell a dossier's citizen about `event` by email, SMS or both; return the queued messages.
+    """Tell a citizen by email, SMS or both; return the queued messages.
 
-    Call it inside the transaction that changes the dossier, after writing `event` (a
-    DossierEvent, or None): nothing is sent if it rolls back. The email goes to
-    `applicant_email`, with `attachments`; an SMS goes to `applicant_phone` when the citizen
-    gave no email, or always, or never, as settings.SMS_NOTIFY says ("fallback", "always",
-    "never").
-
-    The context is the dossier's summary (dossiers.receipts.dossier_summary: code, procedure,
-    agency, agency_address, agency_phone, agency_hours, applicant_name, due_at, delivery,
-    originals, lookup_url…), or `summary` when the caller built it already, updated with
-    `extra_context`, which must be JSON-able: pass dates as formatted text. Templates live in
-    templates/notifications/email/<template>.{subject.txt,txt,html} and
-    templates/notifications/sms/<template>.txt, each listing the keys it reads:
-
-    - dossier_submitted: the summary alone (attach the receipt, Mẫu 01);
-    - dossier_accepted: due_at, the appointment, and optional received_at (attach Mẫu 01);
-    - supplement_requested: documents (names, or {"name", "note"}), reason, supplement_url;
-    - dossier_refused: reason (attach Mẫu 03); dossier_stopped: reason;
-    - result_ready: delivery, optional note and result_url; result_returned: returned_via,
-      optional returned_at and feedback_url;
-    - apology: old_due_at, new_due_at, reason (attach Mẫu 04).
-
-    Example::
-
-        notify_dossier(
-            dossier=dossier,
-            event=event,
-            template="dossier_refused",
-            extra_context={"reason": reason},
-            attachments=[{"provider": "slip_refusal", "id": event.pk}],
-        )
+    The email goes to `email`, with `attachments`; an SMS goes to `phone` when there is no email,
+    or always, or never, as settings.SMS_NOTIFY says ("fallback", "always", "never"). Templates
+    live in templates/notifications/email/<template>.{subject.txt,txt,html} and
+    templates/notifications/sms/<template>.txt. Call it inside the transaction of the change it
+    announces (see message_queue).
     """
-    context = {**(summary or dossier_summary(dossier)), **(extra_context or {})}
     routes: list[tuple[str, str, list[dict] | None]] = []
-    if dossier.applicant_email:
-        routes.append((MessageChannel.EMAIL, dossier.applicant_email, attachments))
+    if email:
+        routes.append((MessageChannel.EMAIL, email, attachments))
     policy = settings.SMS_NOTIFY
-    if dossier.applicant_phone and (
-        policy == SmsPolicy.ALWAYS or (policy == SmsPolicy.FALLBACK and not dossier.applicant_email)
-    ):
-        routes.append((MessageChannel.SMS, dossier.applicant_phone, None))
+    if phone and (policy == SmsPolicy.ALWAYS or (policy == SmsPolicy.FALLBACK and not email)):
+        routes.append((MessageChannel.SMS, phone, None))
     return [
         message_queue(
             channel=channel,
             recipient=recipient,
             template=template,
             context=context,
-            dossier=dossier,
-            event=event,
+            subject=subject,
+            reference=reference,
             attachments=files,
         )
         for channel, recipient, files in routes

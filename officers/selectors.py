@@ -3,7 +3,6 @@
 from django.db.models import Q, QuerySet
 
 from officers.constants import Role
-from officers.models import Officer
 from procedures.constants import AgencyTier
 from procedures.models import Agency
 
@@ -20,13 +19,6 @@ def user_roles(user) -> set[str]:
             names[name] for name in user.groups.values_list("name", flat=True) if name in names
         }
     return user._officer_roles
-
-
-def officer_of(user) -> Officer | None:
-    try:
-        return user.officer
-    except Officer.DoesNotExist:
-        return None
 
 
 def agency_scope(user) -> Q | None:

@@ -14,8 +14,8 @@ app.autodiscover_tasks()
 
 @signals.worker_process_init.connect
 def prepare_worker_process(**kwargs):
-    """Each pool process renders the confirmation emails' receipts (portal.workers.prepare)."""
-    from portal.workers import prepare
+    """Each pool process renders the confirmation emails' receipts (dossiers.workers.prepare)."""
+    from dossiers.workers import prepare
 
     prepare()
 

@@ -17,6 +17,6 @@ errorlog = "-"
 
 
 def post_worker_init(worker):
-    from portal.workers import prepare
+    from dossiers.workers import prepare
 
     prepare()

@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "captcha",
-    "portal",
     "procedures",
     "dossiers",
     "notifications",
@@ -103,7 +102,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "portal.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             # Another database than the broker's: clearing the cache must not drop queued tasks.
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),

@@ -8,7 +8,7 @@ class ProceduresConfig(AppConfig):
     verbose_name = _("Danh mục thủ tục hành chính")
 
     def ready(self):
-        from portal.pagecache import catalogue_changed
+        from core.pagecache import catalogue_changed
         from procedures import models
 
         # Any edit of the catalogue, from the admin or a loader, refreshes the cached pages.

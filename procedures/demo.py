@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from portal.pagecache import catalogue_changed
+from core.pagecache import catalogue_changed
 from procedures.models import Agency, FeeRule, Field, FormField, Procedure, RequiredDocument
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from portal.pagecache import catalogue_version
+from core.pagecache import catalogue_version
 from procedures.constants import AgencyTier, ServiceLevel
 from procedures.models import Agency, Field, FormField, Procedure, RequiredDocument
 from procedures.text import fold

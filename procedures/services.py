@@ -1,13 +1,16 @@
 """Writes and derived artefacts of the catalogue."""
 
 from django.core.cache import cache
+from django.db import transaction
 
-from portal.pdf import render_pdf
+from core.pdf import render_pdf
 from procedures.models import Agency, Procedure
 
 
+@transaction.atomic
 def agency_save(*, agency: Agency) -> Agency:
-    """Save `agency` and refresh the derived path and province of its whole subtree."""
+    """Save `agency` and refresh the derived path and province of its whole subtree, together:
+    a failure half-way leaves no unit with the path of a tree that no longer exists."""
     agency.full_clean()
     agency.save()
     stack = list(agency.children.all())

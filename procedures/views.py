@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from portal.pagecache import cached_page
+from core.pagecache import cached_page
 from procedures import selectors, services
 from procedures.forms import CatalogueFilterForm
 from procedures.models import RequiredDocument

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from dossiers.constants import FINAL
+from dossiers.constants import FINAL, Channel
 from dossiers.models import Dossier, DossierEvent
 from stats.models import MonthlyFigure, MonthlyProcedureFigure
 from tracking.constants import Satisfaction
@@ -58,7 +58,7 @@ def stats_refresh_month(*, month: datetime.date, now: datetime.datetime | None =
     submitted = Dossier.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     add(
         submitted.values("receiving_agency").annotate(
-            n=Count("pk"), online=Count("pk", filter=Q(channel=2))
+            n=Count("pk"), online=Count("pk", filter=Q(channel=Channel.ONLINE))
         ),
         {"received": "n", "received_online": "online"},
     )

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.pagecache import cached_page
+from core.pagecache import cached_page
 from stats import selectors
 from stats.forms import StatsForm, month_label
 

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
@@ -120,43 +119,6 @@ def test_workers_render_a_receipt_and_freeze_the_heap_when_they_start(hook):
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
-
-
-@pytest.mark.redis
-def test_the_redis_cache_keeps_one_client_per_pool():
-    from django.core.cache import caches
-
-    from portal.cache import RedisCache
-
-    cache = caches["default"]
-    assert isinstance(cache, RedisCache)
-    client = cache._cache.get_client()
-    assert cache._cache.get_client("any-key", write=True) is client  # one server: one pool
-    cache.set_many({"ci-a": 1, "ci-b": "hai"}, 10)
-    assert cache.get_many(["ci-a", "ci-b"]) == {"ci-a": 1, "ci-b": "hai"}
-    assert cache.incr("ci-a") == 2
-    assert cache.incr("ci-a", 3) == 5
-    with pytest.raises(ValueError):
-        cache.incr("ci-missing")  # as Django's: no counter is created without its expiry
-    assert cache.get("ci-missing") is None
-
-
-@pytest.mark.parametrize("alias", ["default", "local"])
-def test_count_and_get_counts_in_a_window_and_reads_a_key(alias):
-    """On Redis one round trip (RedisCache.count_and_get); on a memory cache, the fallback."""
-    from django.core.cache import caches
-
-    from portal.cache import count_and_get
-
-    cache = caches[alias]
-    cache.set("ci-page", {"html": "trang"}, 10)
-    assert count_and_get(cache, "ci-count", 60, "ci-page") == (1, {"html": "trang"})
-    assert count_and_get(cache, "ci-count", 60, "ci-none") == (2, None)
-    # The window runs from the first hit: a counter of one second starts again after it.
-    assert count_and_get(cache, "ci-short", 1, "ci-page")[0] == 1
-    assert count_and_get(cache, "ci-short", 1, "ci-page")[0] == 2
-    time.sleep(1.1)
-    assert count_and_get(cache, "ci-short", 1, "ci-page")[0] == 1
 
 
 def test_collectstatic_works_with_the_production_storage(tmp_path):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal import pagecache
+from core import pagecache
 from tracking.selectors import timeliness
 
 

@@ -43,8 +43,13 @@ def rating_give(*, dossier: Dossier, score: int, comment: str = "") -> Rating:
     """Record the one rating of a returned dossier."""
     if dossier.status != DossierStatus.RETURNED:
         raise ValidationError(_("Chỉ đánh giá được sau khi đã nhận kết quả."), code="not_returned")
+    rating = Rating(dossier=dossier, score=score, comment=comment.strip())
+    # The citizen's values (the score's choices, the comment's length); the one-per-dossier rule
+    # is the database's, below.
+    rating.full_clean(exclude=["dossier"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
-            return Rating.objects.create(dossier=dossier, score=score, comment=comment.strip())
+            rating.save(force_insert=True)
+            return rating
     except IntegrityError:
         raise ValidationError(_("Hồ sơ này đã được đánh giá."), code="already_rated") from None

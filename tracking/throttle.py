@@ -3,7 +3,7 @@ library: Redis in production (each count is one round trip, a Lua INCR with its 
 process's memory on the embedded defaults.
 
 The lookup by code is counted apart, in the same round trip as its cached page is read
-(portal.cache.count_and_get): it must be counted before the cache answers, or a cached page would
+(core.cache.count_and_get): it must be counted before the cache answers, or a cached page would
 tell an address over its limit that a code exists, and a second round trip would cost as much as
 Django's whole answer to a bare request (docs/benchmarks.md, Lookup)."""
 
@@ -15,7 +15,7 @@ from limits import RateLimitItem, RateLimitItemPerHour, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from portal.cache import count_and_get
+from core.cache import count_and_get
 
 
 @cache

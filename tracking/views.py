@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import pagecache
 from dossiers import display, services, workflow
 from dossiers.access import DOSSIERS, attachment_response, remember, remembered
 from dossiers.constants import DossierStatus
@@ -17,7 +18,6 @@ from dossiers.constants import EventAction as A
 from dossiers.models import Dossier
 from dossiers.receipts import RATING_SALT
 from dossiers.selectors import dossier_for_session
-from portal import pagecache
 from procedures.selectors import procedure_parts
 from tracking import selectors, throttle
 from tracking.cache import fresh_for, progress_key

@@ -263,12 +263,12 @@ def test_citizen_cannot_reach_the_back_office(client, dossiers):
 
 
 def test_outbox_shows_only_messages_of_dossiers_in_scope(client, desk, dossiers):
-    from notifications.models import Message
+    from notifications.selectors import messages_about
 
     login(client, desk["receiving"])
     response = client.get(reverse("admin:notifications_message_changelist"))
-    shown = {m.dossier_id for m in response.context["cl"].result_list}
+    shown = {m.subject_id for m in response.context["cl"].result_list}
     assert shown == {dossiers["mine"].pk, dossiers["also_mine"].pk}
-    theirs = Message.objects.get(dossier=dossiers["theirs"])
+    theirs = messages_about(dossiers["theirs"]).get()
     url = reverse("admin:notifications_message_change", args=[theirs.pk])
     assert client.get(url).status_code == 302  # not found in scope: back to the list

@@ -14,6 +14,7 @@ from dossiers import receipts, services
 from dossiers.codes import dossier_code_allocate
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier, DossierSequence, Draft, DraftFile
+from dossiers.services import intake
 from notifications.models import Message
 from tests.dossiers.factories import complete_draft
 
@@ -112,7 +113,7 @@ def test_a_failure_inside_submission_rolls_everything_back(catalogue, monkeypatc
     def broken(**kwargs):
         raise ConnectionError("outbox unavailable")
 
-    monkeypatch.setattr(services, "notify_dossier", broken)
+    monkeypatch.setattr(intake, "dossier_notify", broken)
     with pytest.raises(ConnectionError):
         services.dossier_submit(draft_token=draft.token)
     assert not Dossier.objects.exists()

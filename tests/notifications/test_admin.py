@@ -1,12 +1,9 @@
 """The outbox in the admin: filters, a readable preview, "Gửi lại" reporting on each row."""
 
 import pytest
-from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.core import mail
 
-from dossiers.models import Dossier
-from notifications.admin import MessageInline
 from notifications.constants import MessageState
 from notifications.models import Message
 
@@ -70,13 +67,3 @@ def test_resend_reports_what_failed_again(admin_client, settings):
     assert report.startswith(f"Thư #{again.pk} tới c@example.vn chưa gửi được: ConnectionRefused")
     again.refresh_from_db()
     assert (again.state, again.attempts) == (MessageState.PENDING, 1)
-
-
-def test_message_inline_lists_a_dossiers_messages_read_only(rf, admin_user):
-    inline = MessageInline(Dossier, admin.site)
-    request = rf.get("/")
-    request.user = admin_user
-    assert not inline.has_add_permission(request, None)
-    assert not inline.has_delete_permission(request, None)
-    assert set(inline.get_readonly_fields(request)) >= {"state", "recipient", "last_error"}
-    assert inline.fk_name == "dossier"

@@ -9,9 +9,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from dossiers.models import Dossier
+from dossiers.notify import dossier_notify
 from notifications import services
 from notifications.constants import MessageChannel, MessageState
 from notifications.models import Message
+from notifications.selectors import messages_about
 from tests.dossiers.factories import submitted
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +125,7 @@ def test_resend_queues_failed_messages_again_and_skips_sent_ones(
     assert [email.to for email in mail.outbox] == [["a@example.vn"]]
 
 
-def test_notify_dossier_emails_and_texts_as_configured(
+def test_a_dossiers_citizen_gets_email_and_texts_as_configured(
     catalogue, settings, sms_outbox, django_capture_on_commit_callbacks
 ):
     dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
@@ -131,9 +133,8 @@ def test_notify_dossier_emails_and_texts_as_configured(
 
     def notify():
         with django_capture_on_commit_callbacks(execute=True):
-            messages = services.notify_dossier(
+            messages = dossier_notify(
                 dossier=Dossier.objects.get(pk=dossier.pk),
-                event=None,
                 template="dossier_refused",
                 extra_context={"reason": "Sai thẩm quyền"},
             )
@@ -153,7 +154,7 @@ def test_notify_dossier_emails_and_texts_as_configured(
     assert dossier.code in sms_outbox[-1]["text"] and "\n" not in sms_outbox[-1]["text"]
     settings.SMS_NOTIFY = "never"
     assert notify() == []
-    refusals = Message.objects.filter(dossier=dossier, template="dossier_refused")
+    refusals = messages_about(dossier).filter(template="dossier_refused")
     assert {message.state for message in refusals} == {MessageState.SENT} and len(refusals) == 4
 
 

@@ -11,9 +11,10 @@ _local = threading.local()
 def font_configuration():
     """This thread's WeasyPrint font configuration, made once and kept.
 
-    WeasyPrint makes a new one per document by default: that costs a tenth of a receipt's render,
-    and its Pango font map is never freed, so a process grew by ~0.27 MB per receipt (WeasyPrint
-    70; docs/benchmarks.md, intake). Pango's objects are not shared between threads.
+    WeasyPrint makes a new one per document by default: that costs a good part of a receipt's
+    render, and its Pango font map is never freed, so a process grew with every receipt
+    (WeasyPrint 70; figures in docs/benchmarks.md, intake). Pango's objects are not shared
+    between threads.
     """
     if not hasattr(_local, "fonts"):
         from weasyprint.text.fonts import FontConfiguration

@@ -1,8 +1,9 @@
-"""The small form behind each officer action on a dossier's back-office page."""
+"""The small form behind each officer action on a dossier's back-office page, and the register's."""
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +171,17 @@ FORMS = {
     A.APOLOGIZE: NewDueDateForm,
     A.ASSIGN: AssignForm,
 }
+
+
+class RegisterForm(forms.Form):
+    start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(
+        label=_("Định dạng"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise ValidationError(_("“Từ ngày” phải trước “Đến ngày”."))
+        return cleaned

@@ -2,8 +2,9 @@
 (docs/benchmarks.md, Lookup):
 
 - one redis-py client per connection pool: Django builds a new `redis.Redis` for every cache call
-  (RedisCacheClient.get_client), and with redis-py 8 that constructor costs about 0.3 ms of CPU,
-  more than the round trip to Redis. A client is only a handle on its pool, safe to share;
+  (RedisCacheClient.get_client), and with redis-py 8 that constructor costs more CPU than the
+  round trip to Redis (figures in docs/benchmarks.md). A client is only a handle on its pool, safe
+  to share;
 - `incr` in one round trip instead of two (EXISTS, then INCRBY), by a Lua script that increments
   only an existing key, so that a counter never outlives its expiry;
 - `count_and_get`: count a hit in a fixed window and read another key in the same round trip, for

@@ -1,9 +1,9 @@
-"""portal.pdf: WeasyPrint's font configuration is made once per thread and kept."""
+"""core.pdf: WeasyPrint's font configuration is made once per thread and kept."""
 
 import threading
 
+from core.pdf import font_configuration
 from dossiers.receipts import warm_up
-from portal.pdf import font_configuration
 from tests.pdf import pdf_text
 
 

@@ -1,0 +1,214 @@
+"""The dossier's back-office page, its actions, files and slips, and the register (Mẫu 06).
+
+Every page, action, export and file goes through `selectors.dossiers_visible(user)` (by way of
+`selectors.dossier_for_officer`): a foreign id is a 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import selectors, services, slips, workflow
+from dossiers.access import attachment_response
+from dossiers.admin import forms as admin_forms
+from dossiers.admin.actions import perform
+from dossiers.admin.rows import DEADLINE_BADGES
+from dossiers.constants import EventAction as A
+from dossiers.display import declaration_rows
+from notifications.selectors import messages_about
+from officers.selectors import user_roles
+
+
+class DossierPagesMixin:
+    """The pages of one dossier, beside the list."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("so-theo-doi/", view(self.register_view), name="dossiers_dossier_register"),
+            path(
+                "<int:pk>/thao-tac/<slug:action>/",
+                view(self.action_view),
+                name="dossiers_dossier_action",
+            ),
+            path("<int:pk>/ghi-chu/", view(self.note_view), name="dossiers_dossier_note"),
+            path(
+                "<int:pk>/tep/<int:document_pk>/",
+                view(self.file_view),
+                name="dossiers_dossier_file",
+            ),
+            path("<int:pk>/ket-qua/", view(self.result_view), name="dossiers_dossier_result"),
+            path(
+                "<int:pk>/phieu/<slug:kind>.pdf",
+                view(self.slip_view),
+                name="dossiers_dossier_slip",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _dossier(self, request, pk):
+        dossier = selectors.dossier_for_officer(user=request.user, pk=pk)
+        if dossier is None:
+            raise Http404
+        return dossier
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not object_id.isdigit():
+            raise Http404
+        dossier = self._dossier(request, int(object_id))
+        now = timezone.now()
+        roles = user_roles(request.user)
+        actions = [
+            (action, A(action).label)
+            for action in workflow.OFFICER_ACTIONS
+            if workflow.is_allowed(action, status=dossier.status, roles=roles)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Hồ sơ %(code)s") % {"code": dossier.code},
+            "dossier": dossier,
+            "actions": actions,
+            "deadline": selectors.deadline_state(dossier, now=now),
+            "deadline_badges": DEADLINE_BADGES,
+            "declaration": declaration_rows(
+                dossier.procedure.form_fields.all(), dossier.declaration
+            ),
+            "messages_sent": messages_about(dossier),
+            "has_refusal": any(e.action == A.REFUSE for e in dossier.events.all()),
+            "has_apology": any(e.action == A.APOLOGIZE for e in dossier.events.all()),
+            "note_form": forms.Form(),
+        }
+        return TemplateResponse(request, "admin/dossiers/dossier/detail.html", context)
+
+    def action_view(self, request, pk, action):
+        if action not in workflow.OFFICER_ACTIONS:
+            raise Http404
+        dossier = self._dossier(request, pk)
+        if not workflow.is_allowed(action, status=dossier.status, roles=user_roles(request.user)):
+            messages.error(
+                request,
+                _(
+                    "Không thể “%(action)s” hồ sơ ở trạng thái hiện tại, hoặc vai trò của bạn "
+                    "không được phép."
+                )
+                % {"action": A(action).label},
+            )
+            return redirect(self._detail_url(dossier))
+        form_class = admin_forms.FORMS[action]
+        bound = (request.POST, request.FILES) if request.method == "POST" else ()
+        form = form_class(*bound, dossier=dossier, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                perform(action, dossier_id=dossier.pk, user=request.user, data=form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.")
+                    % {"action": A(action).label, "code": dossier.code},
+                )
+                return redirect(self._detail_url(dossier))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("%(action)s · hồ sơ %(code)s")
+            % {"action": A(action).label, "code": dossier.code},
+            "dossier": dossier,
+            "action": action,
+            "action_label": A(action).label,
+            "form": form,
+        }
+        return TemplateResponse(
+            request,
+            "admin/dossiers/dossier/action.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
+    def note_view(self, request, pk):
+        if request.method != "POST":
+            raise Http404
+        dossier = self._dossier(request, pk)
+        try:
+            services.dossier_note_add(
+                dossier_id=dossier.pk, actor=request.user, text=request.POST.get("text", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self._detail_url(dossier) + "#ghi-chu")
+
+    def file_view(self, request, pk, document_pk):
+        return attachment_response(self._dossier(request, pk), document_pk)
+
+    def result_view(self, request, pk):
+        dossier = self._dossier(request, pk)
+        if not dossier.result_file:
+            raise Http404
+        return FileResponse(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf")
+
+    def slip_view(self, request, pk, kind):
+        dossier = self._dossier(request, pk)
+        events = list(dossier.events.all())
+        if kind == "mau-02" and dossier.supplements.all():
+            pdf = slips.supplement_slip(dossier.supplements.all()[0])
+        elif kind == "mau-03" and any(e.action == A.REFUSE for e in events):
+            pdf = slips.refusal_slip([e for e in events if e.action == A.REFUSE][-1])
+        elif kind == "mau-04" and any(e.action == A.APOLOGIZE for e in events):
+            pdf = slips.apology_slip([e for e in events if e.action == A.APOLOGIZE][-1])
+        elif kind == "mau-05":
+            pdf = slips.control_slip(dossier)
+        else:
+            raise Http404
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{kind}-{dossier.code}.pdf"'
+        return response
+
+    def register_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = admin_forms.RegisterForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            dossiers = (
+                selectors.dossiers_visible(request.user)
+                .filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+                .select_related("procedure")
+                .order_by("submitted_at")
+            )
+            dossiers = selectors.with_receiving_officer(dossiers)
+            name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
+            if form.cleaned_data["format"] == "csv":
+                response = HttpResponse(
+                    slips.register_csv(dossiers), content_type="text/csv; charset=utf-8"
+                )
+                response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            else:
+                response = HttpResponse(
+                    slips.register_xlsx(dossiers, start=start, end=end),
+                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+                response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            return response
+        if not form.is_bound:
+            today = timezone.localdate()
+            form = admin_forms.RegisterForm(
+                initial={"start": today.replace(day=1), "end": today, "format": "xlsx"}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Sổ theo dõi hồ sơ (Mẫu 06)"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/dossiers/dossier/register.html", context)
+
+    def _detail_url(self, dossier):
+        return reverse("admin:dossiers_dossier_change", args=[dossier.pk])

@@ -1,0 +1,70 @@
+"""Every write of the intake wizard and every dossier status change goes through here.
+
+Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
+`desk` (the one-stop desk's actions), `resolution` (fees, result, deadlines, withdrawal),
+`maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
+public names from here. Every workflow action returns the DossierEvent it appended.
+"""
+
+from dossiers.receipts import dossier_receipt_pdf
+from dossiers.services.desk import (
+    dossier_accept,
+    dossier_assign,
+    dossier_forward,
+    dossier_note_add,
+    dossier_receive_supplement,
+    dossier_refuse,
+    dossier_request_supplement,
+    dossier_return_previous,
+)
+from dossiers.services.intake import (
+    dossier_submit,
+    draft_add_files,
+    draft_problems,
+    draft_remove_file,
+    draft_save_contact,
+    draft_save_declaration,
+    draft_set_agency,
+    draft_start,
+)
+from dossiers.services.maintenance import drafts_purge_expired, procedures_refresh_usage
+from dossiers.services.resolution import (
+    dossier_apologize,
+    dossier_confirm_fee,
+    dossier_request_fee,
+    dossier_reset_deadline,
+    dossier_resolve,
+    dossier_return_result,
+    dossier_stop,
+    dossier_withdraw,
+)
+
+__all__ = [
+    "dossier_accept",
+    "dossier_apologize",
+    "dossier_assign",
+    "dossier_confirm_fee",
+    "dossier_forward",
+    "dossier_note_add",
+    "dossier_receipt_pdf",
+    "dossier_receive_supplement",
+    "dossier_refuse",
+    "dossier_request_fee",
+    "dossier_request_supplement",
+    "dossier_reset_deadline",
+    "dossier_resolve",
+    "dossier_return_previous",
+    "dossier_return_result",
+    "dossier_stop",
+    "dossier_submit",
+    "dossier_withdraw",
+    "draft_add_files",
+    "draft_problems",
+    "draft_remove_file",
+    "draft_save_contact",
+    "draft_save_declaration",
+    "draft_set_agency",
+    "draft_start",
+    "drafts_purge_expired",
+    "procedures_refresh_usage",
+]

@@ -1,0 +1,112 @@
+"""What every officer action shares: the lock and its checks, the audit row, the reasons.
+
+Each action locks the dossier row, refuses an illegal transition with a clear message and no
+change, saves with update_fields, appends the event it returns (the audit row), and queues the
+citizen's message after commit.
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import workflow
+from dossiers.constants import EventAction
+from dossiers.models import Dossier, DossierEvent
+from dossiers.notify import dossier_notify
+from officers import selectors as officer_selectors
+
+# The officer acting (a staff user), or None for the citizen acting through the public pages.
+Actor = AbstractUser | None
+
+
+def lock(dossier_id: int, actor: Actor, action: str) -> Dossier:
+    """Return the locked dossier if `actor` may do `action` on it now, else raise."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "receiving_agency", "current_department", "assignee")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None or (actor is not None and not officer_selectors.can_access(actor, dossier)):
+        raise ValidationError(_("Không tìm thấy hồ sơ."), code="not_found")
+    roles = {workflow.CITIZEN} if actor is None else officer_selectors.user_roles(actor)
+    rule = workflow.TRANSITIONS[action]
+    if dossier.status not in rule.sources:
+        raise ValidationError(
+            _("Không thể “%(action)s” hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": EventAction(action).label, "status": dossier.get_status_display()},
+            code="illegal_transition",
+        )
+    if not rule.roles & roles:
+        raise ValidationError(
+            _("Vai trò của bạn không được thực hiện “%(action)s”.")
+            % {"action": EventAction(action).label},
+            code="forbidden",
+        )
+    return dossier
+
+
+def record(
+    dossier: Dossier,
+    actor: Actor,
+    action: str,
+    *,
+    fields: list[str] = (),
+    to_status: int | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> DossierEvent:
+    """Save the changed `fields` (and the new status) and append the event to the history."""
+    from_status = dossier.status
+    if to_status is not None:
+        dossier.status = to_status
+    dossier.save(update_fields=[*fields, "status", "updated_at"])
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        actor=actor,
+        actor_name=actor_name(actor, dossier),
+        agency=dossier.current_department or dossier.receiving_agency,
+        assignee=dossier.assignee,
+        due_at=dossier.due_at,
+        note=note,
+        created_at=now or timezone.now(),
+    )
+
+
+def actor_name(actor: Actor, dossier: Dossier) -> str:
+    if actor is None:
+        return dossier.applicant_name
+    return actor.get_full_name() or actor.get_username()
+
+
+def notify(dossier: Dossier, template: str, *, attachments=None, **context) -> None:
+    """Queue the citizen's message about the action, with `context` on top of the summary."""
+    dossier_notify(
+        dossier=dossier, template=template, extra_context=context, attachments=attachments
+    )
+
+
+def require_reason(text: str, message: str) -> None:
+    """Refuse an action whose reason (which the citizen or the next officer reads) is blank."""
+    if not text.strip():
+        raise ValidationError(message, code="reason_required")
+
+
+def close_review(dossier: Dossier, now: datetime.datetime) -> None:
+    """An officer acting on a supplemented dossier takes it out of the "đã bổ sung" queue."""
+    dossier.supplements.filter(answered_at__isnull=False, reviewed_at__isnull=True).update(
+        reviewed_at=now
+    )
+
+
+def require_no_open_supplement(dossier: Dossier) -> None:
+    if dossier.supplements.filter(closed_at__isnull=True).exists():
+        raise ValidationError(
+            _("Hồ sơ đang chờ công dân bổ sung, chưa thể xử lý tiếp."), code="supplement_open"
+        )

@@ -1,0 +1,27 @@
+"""Files a service stores: under generated names, and removed again if the service fails."""
+
+from contextlib import contextmanager
+
+from django.core.files.storage import default_storage
+
+from dossiers.models import upload_path
+from dossiers.uploads import CheckedUpload
+
+
+def store(checked: CheckedUpload, stored: list[str]) -> str:
+    """Save an upload under a generated name; remember it in `stored`."""
+    name = default_storage.save(upload_path(None, f"x.{checked.extension}"), checked.upload)
+    stored.append(name)
+    return name
+
+
+@contextmanager
+def files_removed_on_failure():
+    """Delete the files stored inside the block if the block fails: no orphan files."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise

@@ -1,0 +1,162 @@
+"""The actions after the desk: fees, stopping, the result and its return, deadlines, apology,
+and the citizen's withdrawal."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import receipts
+from dossiers.constants import DossierStatus, EventAction
+from dossiers.models import Dossier, DossierEvent
+from dossiers.services.common import (
+    Actor,
+    close_review,
+    lock,
+    notify,
+    record,
+    require_no_open_supplement,
+    require_reason,
+)
+from dossiers.services.files import files_removed_on_failure, store
+from dossiers.uploads import CheckedUpload
+from procedures.constants import ResultDelivery
+
+
+@transaction.atomic
+def dossier_request_fee(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
+    dossier = lock(dossier_id, actor, EventAction.REQUEST_FEE)
+    return record(
+        dossier, actor, EventAction.REQUEST_FEE, to_status=DossierStatus.FEE_REQUESTED, note=note
+    )
+
+
+@transaction.atomic
+def dossier_confirm_fee(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
+    dossier = lock(dossier_id, actor, EventAction.CONFIRM_FEE)
+    return record(
+        dossier, actor, EventAction.CONFIRM_FEE, to_status=DossierStatus.PROCESSING, note=note
+    )
+
+
+@transaction.atomic
+def dossier_stop(*, dossier_id: int, actor: Actor, reason: str) -> DossierEvent:
+    require_reason(reason, _("Vui lòng ghi rõ lý do dừng xử lý."))
+    dossier = lock(dossier_id, actor, EventAction.STOP)
+    now = timezone.now()
+    dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    event = record(
+        dossier, actor, EventAction.STOP, to_status=DossierStatus.STOPPED, note=reason, now=now
+    )
+    notify(dossier, "dossier_stopped", reason=reason)
+    return event
+
+
+@transaction.atomic
+def dossier_resolve(
+    *, dossier_id: int, actor: Actor, result_file: CheckedUpload, note: str = ""
+) -> DossierEvent:
+    """Mark the result ready, with the result file (the signed decision or certificate scan)."""
+    dossier = lock(dossier_id, actor, EventAction.RESOLVE)
+    require_no_open_supplement(dossier)
+    now = timezone.now()
+    with files_removed_on_failure() as stored:
+        dossier.result_file.name = store(result_file, stored)
+        dossier.resolved_at = now
+        dossier.current_department = None
+        close_review(dossier, now)
+        event = record(
+            dossier,
+            actor,
+            EventAction.RESOLVE,
+            fields=["result_file", "resolved_at", "current_department"],
+            to_status=DossierStatus.RESOLVED,
+            note=note,
+            now=now,
+        )
+        notify(dossier, "result_ready", note=note)
+    return event
+
+
+@transaction.atomic
+def dossier_return_result(
+    *, dossier_id: int, actor: Actor, via: str, note: str = ""
+) -> DossierEvent:
+    """Hand the result over: in person, online or by the public postal service."""
+    if via not in ResultDelivery.values:
+        raise ValidationError(_("Hình thức trả kết quả không hợp lệ."), code="delivery")
+    dossier = lock(dossier_id, actor, EventAction.RETURN_RESULT)
+    now = timezone.now()
+    dossier.returned_at = now
+    dossier.returned_via = via
+    event = record(
+        dossier,
+        actor,
+        EventAction.RETURN_RESULT,
+        fields=["returned_at", "returned_via"],
+        to_status=DossierStatus.RETURNED,
+        note=note,
+        now=now,
+    )
+    notify(
+        dossier,
+        "result_returned",
+        returned_via=str(ResultDelivery(via).label),
+        feedback_url=receipts.rating_url(dossier),
+    )
+    return event
+
+
+def _new_due_date(dossier: Dossier, new_due_at: datetime.datetime) -> None:
+    if new_due_at <= timezone.now():
+        raise ValidationError(_("Hạn mới phải sau thời điểm hiện tại."), code="due_in_past")
+    dossier.due_at = new_due_at
+
+
+@transaction.atomic
+def dossier_reset_deadline(
+    *, dossier_id: int, actor: Actor, new_due_at: datetime.datetime, reason: str
+) -> DossierEvent:
+    require_reason(reason, _("Vui lòng ghi rõ lý do đặt lại hạn."))
+    dossier = lock(dossier_id, actor, EventAction.RESET_DEADLINE)
+    _new_due_date(dossier, new_due_at)
+    return record(dossier, actor, EventAction.RESET_DEADLINE, fields=["due_at"], note=reason)
+
+
+@transaction.atomic
+def dossier_apologize(
+    *, dossier_id: int, actor: Actor, new_due_at: datetime.datetime, reason: str
+) -> DossierEvent:
+    """Tell the citizen the dossier will be late, with a new date (Mẫu 04)."""
+    require_reason(reason, _("Vui lòng ghi rõ lý do chậm trả kết quả."))
+    dossier = lock(dossier_id, actor, EventAction.APOLOGIZE)
+    old_due_at = dossier.due_at
+    _new_due_date(dossier, new_due_at)
+    event = record(dossier, actor, EventAction.APOLOGIZE, fields=["due_at"], note=reason)
+    notify(
+        dossier,
+        "apology",
+        reason=reason,
+        old_due_at=receipts.when(old_due_at),
+        new_due_at=receipts.when(new_due_at),
+        attachments=[{"provider": "slip_apology", "id": event.pk}],
+    )
+    return event
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier_id: int, reason: str = "") -> DossierEvent:
+    """The citizen withdraws the dossier (status 7); any open supplement request closes."""
+    dossier = lock(dossier_id, None, EventAction.WITHDRAW)
+    now = timezone.now()
+    dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    return record(
+        dossier,
+        None,
+        EventAction.WITHDRAW,
+        to_status=DossierStatus.WITHDRAWN,
+        note=reason.strip(),
+        now=now,
+    )

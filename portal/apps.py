@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class PortalConfig(AppConfig):
-    name = "portal"
-    verbose_name = _("Cổng dịch vụ công")
