@@ -17,7 +17,7 @@ from dossiers.validators import (
     validate_mobile,
     validate_not_future,
 )
-from procedures.constants import FieldType, ResultDelivery
+from procedures.constants import ApplicantRole, FieldType, ResultDelivery
 
 REQUIRED_MESSAGE = _("Vui lòng nhập thông tin này.")
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -88,7 +88,9 @@ def _declaration_field(definition) -> forms.Field:
     if kind == FieldType.BOOLEAN:
         common["error_messages"] = {"required": _("Vui lòng đánh dấu mục này.")}
         return forms.BooleanField(**common)
-    return forms.CharField(max_length=500, **common)
+    # The applicant's ID number is kept on the dossier (Dossier.applicant_id_number).
+    max_length = 30 if definition.applicant == ApplicantRole.ID_NUMBER else 500
+    return forms.CharField(max_length=max_length, **common)
 
 
 class PhoneField(forms.CharField):

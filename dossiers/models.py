@@ -79,8 +79,11 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_phone = models.CharField(_("số điện thoại di động"), max_length=20, db_index=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500)
+    # The applicant's own identity document, from the declaration fields the procedure marks as
+    # the applicant's (FormField.applicant): a 12-digit personal ID, or a passport's number.
+    applicant_id_type = models.CharField(_("loại giấy tờ tùy thân"), max_length=100, blank=True)
     applicant_id_number = models.CharField(
-        _("số định danh cá nhân"), max_length=12, blank=True, db_index=True
+        _("số giấy tờ tùy thân"), max_length=30, blank=True, db_index=True
     )
     delivery = models.CharField(
         _("cách nhận kết quả"),
@@ -115,6 +118,10 @@ class Dossier(models.Model):
     )
     returned_via = models.CharField(
         _("hình thức trả kết quả"), max_length=20, choices=ResultDelivery.choices, blank=True
+    )
+    # The confirmation of an online submission, then Mẫu 01 from acceptance: rendered once each.
+    confirmation = models.FileField(
+        _("xác nhận nộp trực tuyến"), upload_to="receipts/%Y/%m/", blank=True
     )
     receipt = models.FileField(_("giấy tiếp nhận"), upload_to="receipts/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

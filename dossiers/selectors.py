@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,9 @@ from dossiers.constants import DossierStatus as S
 from dossiers.deadlines import calendar
 from dossiers.models import Dossier, DossierEvent, DossierNote, Draft, SupplementRequest
 from officers.selectors import agency_scope
+from procedures.constants import ApplicantRole
 from procedures.models import Agency, Procedure
+from procedures.selectors import applicant_values
 
 
 def procedure_receiving_agencies(*, procedure: Procedure) -> QuerySet[Agency]:
@@ -37,6 +40,26 @@ def draft_for_session(*, token: uuid.UUID, session_tokens: list[str]) -> Draft |
         .filter(token=token)
         .first()
     )
+
+
+# The contact step's fields, and the applicant roles of the declaration that fill them.
+CONTACT_FROM_APPLICANT = {
+    "ho_ten": ApplicantRole.NAME,
+    "email": ApplicantRole.EMAIL,
+    "dien_thoai": ApplicantRole.PHONE,
+    "dia_chi": ApplicantRole.ADDRESS,
+}
+
+
+def draft_contact_initial(*, draft: Draft) -> dict:
+    """The contact step as the citizen left it, or, the first time, what the declaration already
+    says of the applicant (name, address, phone, email), for them to check and complete."""
+    if draft.contact:
+        return draft.contact
+    applicant = applicant_values(draft.procedure, draft.declaration)
+    return {
+        key: applicant[role] for key, role in CONTACT_FROM_APPLICANT.items() if role in applicant
+    }
 
 
 def draft_total_size(*, draft: Draft) -> int:
@@ -251,10 +274,26 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
     )
 
 
-def with_receiving_officer(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
-    """Annotate `receiving_officer`: who accepted the dossier (for the register, Mẫu 06)."""
-    accepted = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=EventAction.ACCEPT)
-    return dossiers.annotate(receiving_officer=Subquery(accepted.values("actor_name")[:1]))
+def register_dossiers(*, user, start: datetime.date, end: datetime.date) -> QuerySet[Dossier]:
+    """The register's rows (Mẫu 06) for `user`: the dossiers accepted from `start` to `end`
+    (local days), and those refused at intake then, which were never accepted; in that order.
+
+    Annotated: `refused_at` (None unless refused), `registered_at` (acceptance or refusal),
+    `receiving_officer` (who accepted or refused it).
+    """
+    refusal = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=EventAction.REFUSE)
+    desk = DossierEvent.objects.filter(
+        dossier=OuterRef("pk"), action__in=[EventAction.ACCEPT, EventAction.REFUSE]
+    ).order_by("created_at", "pk")
+    return (
+        dossiers_visible(user)
+        .annotate(refused_at=Subquery(refusal.values("created_at")[:1]))
+        .annotate(registered_at=Coalesce("received_at", "refused_at"))
+        .filter(registered_at__date__gte=start, registered_at__date__lte=end)
+        .annotate(receiving_officer=Subquery(desk.values("actor_name")[:1]))
+        .select_related("procedure__resolving_agency", "receiving_agency")
+        .order_by("registered_at", "pk")
+    )
 
 
 def supplement_by_token(*, token) -> SupplementRequest | None:

@@ -172,7 +172,7 @@ def _contact(request, draft):
     form = ContactForm(
         *_bound(request),
         delivery_options=draft.procedure.delivery_options,
-        initial=draft.contact,
+        initial=selectors.draft_contact_initial(draft=draft),
     )
     if request.method == "POST" and form.is_valid():
         services.draft_save_contact(draft=draft, data=form.cleaned_data)
@@ -234,16 +234,30 @@ def success(request, code):
     )
 
 
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_GET
-def receipt(request, code):
+def confirmation(request, code):
+    """The confirmation of the online submission, for the session that submitted it."""
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None:
         raise Http404
-    response = HttpResponse(
-        services.dossier_receipt_pdf(dossier=dossier), content_type="application/pdf"
+    return _pdf(
+        receipts.dossier_confirmation_pdf(dossier=dossier), f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-    return response
+
+
+@require_GET
+def receipt(request, code):
+    """Mẫu 01, once the desk has accepted the dossier."""
+    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
+    if dossier is None or dossier.received_at is None:
+        raise Http404
+    return _pdf(receipts.dossier_receipt_pdf(dossier=dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
 @require_GET

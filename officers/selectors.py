@@ -73,3 +73,15 @@ def officers_of(agency: Agency):
 def agencies_above(agency: Agency) -> QuerySet[Agency]:
     """Return `agency` and every agency above it: whose officers have it in their scope."""
     return Agency.objects.filter(code__in=[code for code in agency.path.split("/") if code])
+
+
+def leader_of(agency: Agency):
+    """Return the leader who signs for `agency` (the first officer with the leader role attached
+    to it, by account age), or None."""
+    return (
+        officers_of(agency)
+        .filter(groups__name=str(Role.LEADER.label))
+        .select_related("officer")
+        .order_by("pk")
+        .first()
+    )

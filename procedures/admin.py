@@ -16,6 +16,7 @@ class AgencyAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "tier", "parent", "path", "is_active"]}),
         (_("Liên hệ"), {"fields": ["address", "phone", "email", "opening_hours"]}),
+        (_("Trên phiếu một cửa"), {"fields": ["slip_authority", "slip_unit", "place_name"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -43,7 +44,17 @@ class RequiredDocumentInline(admin.TabularInline):
 class FormFieldInline(admin.TabularInline):
     model = FormField
     extra = 0
-    fields = ["order", "section", "name", "label", "field_type", "required", "choices", "help_text"]
+    fields = [
+        "order",
+        "section",
+        "name",
+        "label",
+        "field_type",
+        "required",
+        "applicant",
+        "choices",
+        "help_text",
+    ]
 
 
 @admin.register(Procedure)

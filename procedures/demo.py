@@ -169,6 +169,7 @@ def load_procedures(data: dict) -> dict[str, int]:
                 required=f.get("required", False),
                 choices="\n".join(f.get("choices", [])),
                 help_text=f.get("help_text", ""),
+                applicant=f.get("applicant", ""),
             ),
         )
         if dirty:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.constants import (
     SERVICE_LEVEL_2022_NAMES,
     AgencyTier,
+    ApplicantRole,
     CopyType,
     FeeKind,
     FieldType,
@@ -25,6 +26,10 @@ agency_code_validator = RegexValidator(
 procedure_code_validator = RegexValidator(
     r"^\d\.\d{6}$", _("Mã thủ tục quốc gia có dạng 1.001193."), code="procedure_code"
 )
+
+
+# The words of an agency's name that are not its place name (longest first).
+PLACE_PREFIXES = ("Thành phố ", "Đặc khu ", "Thị xã ", "Phường ", "Huyện ", "Quận ", "Tỉnh ", "Xã ")
 
 
 class Agency(models.Model):
@@ -58,6 +63,29 @@ class Agency(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     opening_hours = models.CharField(_("giờ làm việc"), max_length=255, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # How the agency's one-stop slips name it (Mẫu 01–05): the governing body over the desk, and
+    # the place before the date. Blank: derived from the name (see the properties below).
+    slip_authority = models.CharField(
+        _("cơ quan chủ quản trên phiếu"),
+        max_length=255,
+        blank=True,
+        help_text=_("Dòng trên của tiêu đề phiếu, ví dụ: UBND phường Long Biên."),
+    )
+    slip_unit = models.CharField(
+        _("đơn vị tiếp nhận trên phiếu"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Dòng dưới của tiêu đề phiếu, ví dụ: Bộ phận tiếp nhận và trả kết quả, hoặc tên "
+            "Trung tâm Phục vụ hành chính công."
+        ),
+    )
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ghi trước ngày tháng trên phiếu, ví dụ: Long Biên."),
+    )
 
     class Meta:
         verbose_name = _("cơ quan")
@@ -77,6 +105,22 @@ class Agency(models.Model):
         if self.tier == AgencyTier.PROVINCE and self.province_id != self.pk:
             self.province = self
             super().save(update_fields=["province"])
+
+    @property
+    def slip_heading(self) -> tuple[str, str]:
+        """The two lines that name the issuer at the top of a slip."""
+        authority = self.slip_authority or _("UBND %(name)s") % {"name": self.name}
+        return authority, self.slip_unit or str(_("Bộ phận tiếp nhận và trả kết quả"))
+
+    @property
+    def place(self) -> str:
+        """The place name before a slip's date: "Long Biên" for Phường Long Biên."""
+        if self.place_name:
+            return self.place_name
+        for prefix in PLACE_PREFIXES:
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
 
 
 class Field(models.Model):
@@ -323,6 +367,16 @@ class FormField(models.Model):
     required = models.BooleanField(_("bắt buộc"), default=False)
     choices = models.TextField(_("các lựa chọn"), blank=True, help_text=_("Mỗi lựa chọn một dòng."))
     help_text = models.CharField(_("hướng dẫn"), max_length=500, blank=True)
+    applicant = models.CharField(
+        _("là thông tin người nộp"),
+        max_length=20,
+        choices=ApplicantRole.choices,
+        blank=True,
+        help_text=_(
+            "Đánh dấu các trường là thông tin của chính người nộp hồ sơ (người yêu cầu): hồ sơ, "
+            "giấy tiếp nhận và tra cứu lấy họ tên, giấy tờ tùy thân, địa chỉ từ các trường này."
+        ),
+    )
 
     class Meta:
         verbose_name = _("trường tờ khai")
@@ -330,6 +384,12 @@ class FormField(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "name"], name="form_field_unique_name"),
+            # One field per role: the applicant has one name, one ID.
+            models.UniqueConstraint(
+                fields=["procedure", "applicant"],
+                condition=~models.Q(applicant=""),
+                name="form_field_unique_applicant_role",
+            ),
         ]
 
     def __str__(self):

@@ -155,3 +155,14 @@ def procedure_parts(procedure: Procedure) -> ProcedureParts:
         caches["local"].set(key, parts, PARTS_SECONDS)
     procedure._parts = (key, parts)
     return parts
+
+
+def applicant_values(procedure: Procedure, declaration: dict) -> dict[str, str]:
+    """What a declaration says of the applicant: role (ApplicantRole) -> the text entered in the
+    field the procedure marks with it; roles with no marked field, or left blank, are absent."""
+    values = {}
+    for definition in procedure_parts(procedure).fields:
+        value = declaration.get(definition.name)
+        if definition.applicant and value not in (None, ""):
+            values[definition.applicant] = str(value).strip()
+    return values

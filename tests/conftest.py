@@ -71,6 +71,8 @@ def _service_markers(request):
 def _test_settings(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "emails"
+    # Links and QR codes point here unless a test says otherwise (core.siteurl).
+    settings.SITE_URL = "https://dichvucong.test"
 
 
 @pytest.fixture(autouse=True)
@@ -185,7 +187,14 @@ def screenshot(request):
 @pytest.fixture
 def catalogue(db):
     """A small catalogue: two provinces, three wards, four procedures across levels 1–4."""
-    from procedures.constants import AgencyTier, CopyType, FeeKind, FieldType, ProcessingTimeKind
+    from procedures.constants import (
+        AgencyTier,
+        ApplicantRole,
+        CopyType,
+        FeeKind,
+        FieldType,
+        ProcessingTimeKind,
+    )
     from tests.factories import (
         AgencyFactory,
         FeeRuleFactory,
@@ -231,6 +240,7 @@ def catalogue(db):
         label="Họ, chữ đệm, tên",
         required=True,
         order=1,
+        applicant=ApplicantRole.NAME,
     )
     FormFieldFactory(
         procedure=khai_sinh,

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import selectors, services, slips, workflow
+from dossiers import receipts, register, selectors, services, slips, workflow
 from dossiers.access import attachment_response
 from dossiers.admin import forms as admin_forms
 from dossiers.admin.actions import perform
@@ -157,7 +157,9 @@ class DossierPagesMixin:
     def slip_view(self, request, pk, kind):
         dossier = self._dossier(request, pk)
         events = list(dossier.events.all())
-        if kind == "mau-02" and dossier.supplements.all():
+        if kind == "mau-01" and dossier.received_at is not None:
+            pdf = receipts.dossier_receipt_pdf(dossier=dossier)
+        elif kind == "mau-02" and dossier.supplements.all():
             pdf = slips.supplement_slip(dossier.supplements.all()[0])
         elif kind == "mau-03" and any(e.action == A.REFUSE for e in events):
             pdf = slips.refusal_slip([e for e in events if e.action == A.REFUSE][-1])
@@ -177,22 +179,16 @@ class DossierPagesMixin:
         form = admin_forms.RegisterForm(request.GET or None)
         if form.is_bound and form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-            dossiers = (
-                selectors.dossiers_visible(request.user)
-                .filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
-                .select_related("procedure")
-                .order_by("submitted_at")
-            )
-            dossiers = selectors.with_receiving_officer(dossiers)
+            dossiers = selectors.register_dossiers(user=request.user, start=start, end=end)
             name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
             if form.cleaned_data["format"] == "csv":
                 response = HttpResponse(
-                    slips.register_csv(dossiers), content_type="text/csv; charset=utf-8"
+                    register.register_csv(dossiers), content_type="text/csv; charset=utf-8"
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             else:
                 response = HttpResponse(
-                    slips.register_xlsx(dossiers, start=start, end=end),
+                    register.register_xlsx(dossiers, start=start, end=end),
                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

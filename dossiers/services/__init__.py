@@ -6,7 +6,6 @@ Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submi
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
 
-from dossiers.receipts import dossier_receipt_pdf
 from dossiers.services.desk import (
     dossier_accept,
     dossier_assign,
@@ -46,7 +45,6 @@ __all__ = [
     "dossier_confirm_fee",
     "dossier_forward",
     "dossier_note_add",
-    "dossier_receipt_pdf",
     "dossier_receive_supplement",
     "dossier_refuse",
     "dossier_request_fee",

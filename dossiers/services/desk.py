@@ -32,7 +32,7 @@ def dossier_accept(*, dossier_id: int, actor: Actor, note: str = "") -> DossierE
     dossier.due_at = deadlines.calendar().due_at(dossier.procedure, now)
     if dossier.assignee_id is None:
         dossier.assignee = actor
-    dossier.receipt = ""  # re-issued with the confirmed appointment
+    dossier.receipt = ""  # Mẫu 01 is rendered from this acceptance
     event = record(
         dossier,
         actor,
@@ -43,8 +43,12 @@ def dossier_accept(*, dossier_id: int, actor: Actor, note: str = "") -> DossierE
         now=now,
     )
     close_review(dossier, now)
+    # Mẫu 01 is issued now, with the acceptance time and this officer's name (receipts).
     notify(
-        dossier, "dossier_accepted", attachments=[{"provider": "dossier_receipt", "id": dossier.pk}]
+        dossier,
+        "dossier_accepted",
+        received_at=receipts.when(now),
+        attachments=[{"provider": "dossier_receipt", "id": dossier.pk}],
     )
     return event
 

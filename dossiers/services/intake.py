@@ -18,9 +18,9 @@ from dossiers.models import Dossier, DossierDocument, DossierEvent, Draft, Draft
 from dossiers.notify import dossier_notify
 from dossiers.services.files import files_removed_on_failure, store
 from dossiers.uploads import CheckedUpload
-from procedures.constants import FieldType
+from procedures.constants import ApplicantRole, FieldType
 from procedures.models import Agency, Procedure, RequiredDocument
-from procedures.selectors import procedure_parts
+from procedures.selectors import applicant_values, procedure_parts
 
 # Dossier fields that full_clean leaves to the database (see dossier_submit).
 CHECKED_BY_DATABASE = ["code", "procedure", "receiving_agency", "current_department", "assignee"]
@@ -143,13 +143,6 @@ def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
     return problems
 
 
-def _applicant_id_number(procedure: Procedure, declaration: dict) -> str:
-    for definition in procedure_parts(procedure).fields:
-        if definition.field_type == FieldType.CITIZEN_ID and declaration.get(definition.name):
-            return declaration[definition.name]
-    return ""
-
-
 def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
     """Turn a complete draft into a dossier with status 1; idempotent per draft.
 
@@ -176,6 +169,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
                 code="incomplete",
             )
         procedure, agency, contact = draft.procedure, draft.agency, draft.contact
+        applicant = applicant_values(procedure, draft.declaration)
         now = timezone.now()
         dossier = Dossier(
             code=f"~{uuid.uuid4().hex[:28]}",  # provisional: the real code is allocated last
@@ -186,7 +180,8 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             applicant_email=contact["email"],
             applicant_phone=contact["dien_thoai"],
             applicant_address=contact["dia_chi"],
-            applicant_id_number=_applicant_id_number(procedure, draft.declaration),
+            applicant_id_type=applicant.get(ApplicantRole.ID_TYPE, ""),
+            applicant_id_number=applicant.get(ApplicantRole.ID_NUMBER, ""),
             delivery=contact["nhan_ket_qua"],
             declaration=draft.declaration,
             submitted_at=now,
@@ -235,6 +230,6 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             dossier=dossier,
             template="dossier_submitted",
             summary=receipts.dossier_summary(dossier, documents=documents),
-            attachments=[{"provider": "dossier_receipt", "id": dossier.pk}],
+            attachments=[{"provider": "dossier_confirmation", "id": dossier.pk}],
         )
     return dossier

@@ -12,8 +12,9 @@ from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
 from dossiers.models import Dossier, DossierEvent, Draft, DraftFile, SupplementRequest, upload_path
 from officers import selectors as officer_selectors
-from procedures.constants import AgencyTier, FieldType, ServiceLevel
+from procedures.constants import AgencyTier, ApplicantRole, ServiceLevel
 from procedures.models import Agency
+from procedures.selectors import applicant_values
 from tests.dossiers.helpers import CONTACT, KHAI_SINH, PDF_BYTES
 from tests.factories import AgencyFactory, ProcedureFactory
 
@@ -137,14 +138,9 @@ def _code(o) -> str:
         )
 
 
-def _applicant_id_number(o) -> str:
-    """The citizen ID typed in the declaration, read as dossier_submit reads it."""
-    for name in o.procedure.form_fields.filter(field_type=FieldType.CITIZEN_ID).values_list(
-        "name", flat=True
-    ):
-        if o.declaration.get(name):
-            return o.declaration[name]
-    return ""
+def _applicant(o, role: str) -> str:
+    """What the declaration says of the applicant, read as dossier_submit reads it."""
+    return applicant_values(o.procedure, o.declaration).get(role, "")
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
@@ -179,7 +175,8 @@ class DossierFactory(factory.django.DjangoModelFactory):
     applicant_address = CONTACT["dia_chi"]
     delivery = CONTACT["nhan_ket_qua"]
     declaration = factory.LazyFunction(lambda: dict(KHAI_SINH))
-    applicant_id_number = factory.LazyAttribute(_applicant_id_number)
+    applicant_id_type = factory.LazyAttribute(lambda o: _applicant(o, ApplicantRole.ID_TYPE))
+    applicant_id_number = factory.LazyAttribute(lambda o: _applicant(o, ApplicantRole.ID_NUMBER))
     submitted_at = factory.LazyAttribute(
         lambda o: timezone.now() - STEP * (len(PATHS[o.status]) - 1)
     )

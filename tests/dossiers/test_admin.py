@@ -155,6 +155,12 @@ def test_every_route_to_another_wards_dossier_is_not_found(client, desk, dossier
 
 
 def test_register_export_contains_only_own_dossiers(client, desk, dossiers):
+    # The register lists what the desk accepted or refused (Mẫu 06), each ward its own.
+    services.dossier_accept(dossier_id=dossiers["mine"].pk, actor=desk["receiving"])
+    services.dossier_refuse(
+        dossier_id=dossiers["also_mine"].pk, actor=desk["receiving"], reason="Sai thẩm quyền"
+    )
+    services.dossier_accept(dossier_id=dossiers["theirs"].pk, actor=desk["other_ward"])
     login(client, desk["receiving"])
     # Regression: the register filters by the local day; submitted_at.date() is the UTC day, which
     # differs from 17:00 to 24:00 UTC (issue 12).
@@ -163,10 +169,10 @@ def test_register_export_contains_only_own_dossiers(client, desk, dossiers):
     text = response.content.decode("utf-8-sig")
     assert dossiers["mine"].code in text and dossiers["also_mine"].code in text
     assert dossiers["theirs"].code not in text
-    assert text.splitlines()[0].startswith("Mã hồ sơ,Trích yếu,Số bộ,Chủ hồ sơ")
+    assert text.splitlines()[0].startswith("STT,Mã hồ sơ,Nội dung (tên thủ tục),Số bộ,Chủ hồ sơ")
     response = client.get(url("register"), {"start": today, "end": today, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    codes = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    codes = {row[1] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert codes == {dossiers["mine"].code, dossiers["also_mine"].code}
 
 

@@ -132,7 +132,7 @@ def test_birth_registration_journey(request, size, demo_catalogue, files, screen
     assert not Dossier.objects.exists()
     solve_captcha(page)
 
-    # 7. Success: the code on screen, and the same by email with the receipt.
+    # 7. Success: the code on screen, and the same by email with the confirmation.
     code = page.locator("#dossier-code").inner_text()
     long_bien = Agency.objects.get(name="Phường Long Biên")
     assert re.fullmatch(re.escape(long_bien.code) + r"-\d{6}-0001", code)
@@ -144,6 +144,6 @@ def test_birth_registration_journey(request, size, demo_catalogue, files, screen
     assert [m.to for m in mail.outbox] == [["an.nguyen@example.vn"]]
     assert code in mail.outbox[0].body
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải giấy tiếp nhận (PDF)").click()
+        page.get_by_role("link", name="Tải xác nhận nộp hồ sơ (PDF)").click()
     with open(download.value.path(), "rb") as handle:
         assert handle.read().startswith(b"%PDF-")

@@ -56,7 +56,8 @@ def test_whole_journey_creates_one_dossier_and_confirms_by_email(
     email = mail.outbox[0]
     assert email.to == ["an.nguyen@example.vn"]
     assert dossier.code in email.subject and dossier.code in email.body
-    assert email.attachments[0][0] == f"giay-tiep-nhan-{dossier.code}.pdf"
+    # The confirmation of online submission; Mẫu 01 comes at acceptance (issue 14).
+    assert email.attachments[0][0] == f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
     assert email.attachments[0][1].startswith(b"%PDF-")
     assert Message.objects.get().state == "sent"
 
@@ -188,33 +189,35 @@ def test_level_2_procedure_cannot_be_submitted_online(client, catalogue):
     assert not Draft.objects.exists()
 
 
-def test_receipt_only_for_the_submitting_session(client, catalogue):
+def test_confirmation_only_for_the_submitting_session(client, catalogue):
     from django.test import Client
 
     submit(client, fill_until_review(client, catalogue))
     dossier = Dossier.objects.get()
-    response = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf")
+    response = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    assert Client().get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
+    assert Client().get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").status_code == 404
+    # Not accepted yet: no Mẫu 01 for anyone.
+    assert client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
     assert Client().get(f"/ho-so/{dossier.code}/da-nop/").status_code == 404
 
 
-def test_receipt_is_rendered_once_and_stored(
+def test_confirmation_is_rendered_once_and_stored(
     client, catalogue, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, fill_until_review(client, catalogue))
     dossier = Dossier.objects.get()
-    assert dossier.receipt  # rendered for the confirmation email
-    dossier.receipt.delete()  # as if the email were still queued: the first download renders it
+    assert dossier.confirmation and not dossier.receipt  # rendered for the confirmation email
+    dossier.confirmation.delete()  # as if the email were still queued: a download renders it
     # The session, the dossier and its documents; then, in a savepoint (the test's transaction):
     # the dossier locked with its procedure, agency and province, its documents, the update.
     with django_assert_num_queries(3 + (1 + 1 + 1) + 2):
-        first = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
+        first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
     dossier.refresh_from_db()
-    assert dossier.receipt and first.startswith(b"%PDF-")
+    assert dossier.confirmation and first.startswith(b"%PDF-")
     with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
-        second = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
+        second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
     assert first == second
 
 

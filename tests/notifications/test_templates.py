@@ -89,7 +89,9 @@ def test_email_has_code_link_and_escapes_only_html(template):
         ("result_ready", ["Cách nhận kết quả: Nhận trực tiếp", "Mang theo lệ phí", "Ngọc Lâm"]),
         ("result_returned", ["Hình thức trả kết quả: Trực tiếp"]),
         ("apology", ["trước đây: 17:00 ngày 01/12/2026", "mới: 17:00 ngày 04/12/2026", "Mẫu 04"]),
-        ("dossier_submitted", ["Giấy tiếp nhận hồ sơ và hẹn trả kết quả được đính kèm"]),
+        # Mẫu 01 comes at acceptance: the submission is confirmed, and waits for the desk.
+        ("dossier_submitted", ["Xác nhận nộp hồ sơ trực tuyến được đính kèm", "chờ cán bộ"]),
+        ("dossier_accepted", ["Giấy tiếp nhận hồ sơ và hẹn trả kết quả được đính kèm"]),
     ],
 )
 def test_email_says_what_the_citizen_needs(template, expected):
