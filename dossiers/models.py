@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.constants import Channel, DossierStatus, EventAction
-from procedures.constants import ResultDelivery
+from procedures.constants import CopyType, ResultDelivery
 from procedures.models import Agency, Procedure, RequiredDocument
 
 
@@ -169,17 +169,23 @@ class DossierSequence(models.Model):
 
 
 class DossierDocument(models.Model):
-    """A file attached to a dossier, for one of the procedure's required documents."""
+    """A document of a dossier, for one of the procedure's required documents: a file attached
+    online, or a paper received at the desk or by post (with its scan, if the desk made one)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     document = models.ForeignKey(
         RequiredDocument, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     document_name = models.CharField(_("tên giấy tờ"), max_length=500)
-    file = models.FileField(upload_to=upload_path, max_length=255)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("dung lượng"))
+    file = models.FileField(upload_to=upload_path, max_length=255, blank=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng"), default=0)
+    # A paper received at the desk: the kind of copy and how many (blank for an online file).
+    paper_copy_type = models.CharField(
+        _("loại bản giấy"), max_length=30, choices=CopyType.choices, blank=True
+    )
+    paper_copies = models.PositiveSmallIntegerField(_("số bản giấy"), default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,7 +194,11 @@ class DossierDocument(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return self.original_name
+        return self.original_name or self.document_name
+
+    @property
+    def is_paper(self) -> bool:
+        return bool(self.paper_copy_type)
 
 
 class DossierEvent(models.Model):

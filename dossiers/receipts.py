@@ -91,16 +91,26 @@ def dossier_summary(
 
 
 def _document_rows(dossier: Dossier) -> list[dict]:
-    """What the dossier holds, one row per document: its name, the kind of copy the procedure
-    asks for, and how many files (online) were given."""
-    rows: dict[str, dict] = {}
-    for attached in dossier.documents.all():
-        row = rows.setdefault(attached.document_name, {"name": attached.document_name, "count": 0})
-        row["count"] += 1
+    """What the dossier holds, one row per document: its name, the kind of copy (as received on
+    paper, or as the procedure asks for it online), and how many (papers, or files online)."""
     copy_types = {
         d.name: d.get_copy_type_display() for d in procedure_parts(dossier.procedure).documents
     }
-    return [{**row, "copy_type": copy_types.get(name, "")} for name, row in rows.items()]
+    rows: dict[str, dict] = {}
+    for held in dossier.documents.all():
+        name = held.document_name
+        if held.is_paper:  # one row per paper, whatever scans came with it
+            rows[name] = {
+                "name": name,
+                "copy_type": held.get_paper_copy_type_display(),
+                "count": held.paper_copies,
+            }
+        else:
+            row = rows.setdefault(
+                name, {"name": name, "copy_type": copy_types.get(name, ""), "count": 0}
+            )
+            row["count"] += 1
+    return list(rows.values())
 
 
 def _qr(dossier: Dossier) -> str:

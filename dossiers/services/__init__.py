@@ -37,6 +37,7 @@ from dossiers.services.resolution import (
     dossier_stop,
     dossier_withdraw,
 )
+from dossiers.services.walk_in import PaperDocument, dossier_receive_paper
 
 __all__ = [
     "dossier_accept",
@@ -45,6 +46,7 @@ __all__ = [
     "dossier_confirm_fee",
     "dossier_forward",
     "dossier_note_add",
+    "dossier_receive_paper",
     "dossier_receive_supplement",
     "dossier_refuse",
     "dossier_request_fee",
@@ -56,6 +58,7 @@ __all__ = [
     "dossier_stop",
     "dossier_submit",
     "dossier_withdraw",
+    "PaperDocument",
     "draft_add_files",
     "draft_problems",
     "draft_remove_file",
