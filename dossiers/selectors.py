@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -281,15 +281,20 @@ def register_dossiers(*, user, start: datetime.date, end: datetime.date) -> Quer
     Annotated: `refused_at` (None unless refused), `registered_at` (acceptance or refusal),
     `receiving_officer` (who accepted or refused it).
     """
+    start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    end_at = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
     refusal = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=EventAction.REFUSE)
+    refused_then = refusal.filter(created_at__gte=start_at, created_at__lt=end_at)
     desk = DossierEvent.objects.filter(
         dossier=OuterRef("pk"), action__in=[EventAction.ACCEPT, EventAction.REFUSE]
     ).order_by("created_at", "pk")
     return (
         dossiers_visible(user)
+        .filter(Q(received_at__gte=start_at, received_at__lt=end_at) | Exists(refused_then))
         .annotate(refused_at=Subquery(refusal.values("created_at")[:1]))
         .annotate(registered_at=Coalesce("received_at", "refused_at"))
-        .filter(registered_at__date__gte=start, registered_at__date__lte=end)
         .annotate(receiving_officer=Subquery(desk.values("actor_name")[:1]))
         .select_related("procedure__resolving_agency", "receiving_agency")
         .order_by("registered_at", "pk")
