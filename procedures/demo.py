@@ -30,6 +30,8 @@ def load_agencies(rows: list[dict]) -> dict[str, int]:
             "phone": row.get("phone", ""),
             "email": row.get("email", ""),
             "opening_hours": row.get("opening_hours", ""),
+            # Pre-reform units stay for the history of their dossiers but take no new ones.
+            "is_active": row.get("is_active", True),
         }
         agency = Agency.objects.filter(code=row["code"]).first()
         if agency is None:

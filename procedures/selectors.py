@@ -36,9 +36,12 @@ def procedure_search(*, filters: CatalogueFilter) -> QuerySet[Procedure]:
     procedures = procedure_active_list()
     if filters.agency is not None:
         # The subtree's ids first: a join on the path prefix makes PostgreSQL probe every
-        # receiving row of the province (tens of thousands) twice per page.
+        # receiving row of the province (tens of thousands) twice per page. Active units only:
+        # a pre-reform district still named as a receiver takes no new dossiers.
         subtree = list(
-            Agency.objects.filter(path__startswith=filters.agency.path).values_list("pk", flat=True)
+            Agency.objects.filter(path__startswith=filters.agency.path, is_active=True).values_list(
+                "pk", flat=True
+            )
         )
         receives = Procedure.receiving_agencies.through.objects.filter(
             procedure=OuterRef("pk"), agency_id__in=subtree

@@ -298,6 +298,38 @@ def catalogue(db):
 
 
 @pytest.fixture
+def legacy_agency(catalogue):
+    """Thị xã Hồng Lĩnh before the 2025 reform: inactive, with a department, and still named
+    as a receiver of the birth registration (the history of its dossiers); and a province merged
+    long ago."""
+    from procedures.constants import AgencyTier
+    from tests.factories import AgencyFactory
+
+    district = AgencyFactory(
+        code="000.00.20.H30",
+        parent=catalogue["hatinh"],
+        tier=AgencyTier.DISTRICT,
+        name="Thị xã Hồng Lĩnh (trước 01/7/2025)",
+        is_active=False,
+    )
+    AgencyFactory(
+        code="001.00.20.H30",
+        parent=district,
+        tier=AgencyTier.DEPARTMENT,
+        name="Phòng Văn hóa và Thông tin thị xã Hồng Lĩnh (trước 01/7/2025)",
+        is_active=False,
+    )
+    AgencyFactory(
+        code="000.00.00.H99",
+        is_province=True,
+        name="Tỉnh Hà Tây (trước 01/8/2008)",
+        is_active=False,
+    )
+    catalogue["khai_sinh"].receiving_agencies.add(district)
+    return district
+
+
+@pytest.fixture
 def desk(catalogue):
     """Officers of Phường Long Biên (one per role) and a one-stop officer of Phường Hà Đông."""
     from officers.constants import Role

@@ -192,3 +192,17 @@ def test_beat_runs_the_maintenance_tasks():
         "dossiers.tasks.captchas_purge_expired",
     } <= tasks
     assert set(tasks) <= set(app.tasks)
+
+
+@pytest.mark.django_db
+def test_legacy_agencies_take_no_new_dossiers(catalogue, legacy_agency):
+    draft = complete_draft(catalogue["khai_sinh"], None)
+    with pytest.raises(ValidationError) as error:
+        services.draft_set_agency(draft=draft, agency=legacy_agency)
+    assert error.value.code == "agency"
+    catalogue["khai_tu"].level = 3
+    catalogue["khai_tu"].save()
+    catalogue["khai_tu"].receiving_agencies.add(legacy_agency)
+    # Long Biên is the only active agency receiving it: the draft starts there.
+    draft = services.draft_start(session_key="s", procedure=catalogue["khai_tu"])
+    assert draft.agency == catalogue["long_bien"]

@@ -271,3 +271,14 @@ def test_captcha_check_leaves_expired_challenges_to_the_beat_task(client, catalo
     waiting = CaptchaStore.objects.create(challenge="XYZAB", response="xyzab")
     captchas_purge_expired()
     assert list(CaptchaStore.objects.all()) == [waiting]
+
+
+def test_agency_step_does_not_offer_legacy_agencies(client, catalogue, legacy_agency):
+    location = start(client, "1.001193")
+    body = client.get(location).content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+    response = client.post(location, {"co_quan": legacy_agency.code})
+    assert response.status_code == 200
+    assert "Cơ quan này không tiếp nhận thủ tục. Vui lòng chọn lại." in response.content.decode()
+    assert Draft.objects.get().agency is None

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from procedures.constants import AgencyTier
 from procedures.models import Agency, FormField, Procedure
+from procedures.selectors import agency_receiving_units
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,11 @@ def test_accounts_are_refused_outside_debug(settings):
         call_command("load_demo", verbosity=0)
     call_command("load_demo", "--no-accounts", verbosity=0)
     assert Procedure.objects.exists()
+
+
+def test_legacy_agencies_are_loaded_inactive(loaded):
+    legacy = Agency.objects.filter(name__contains="(trước 01/7/2025)")
+    assert {a.code for a in legacy} == {"000.00.20.H30", "001.00.20.H30"}
+    assert not any(a.is_active for a in legacy)
+    units = agency_receiving_units(province_code="000.00.00.H30")
+    assert units.exists() and not units.filter(name__contains="trước 01/7/2025").exists()

@@ -116,3 +116,27 @@ def test_procedure_parts_are_read_once_and_follow_an_edit_at_once(
     # An officer's edit bumps the catalogue's version (a signal): this worker sees it at once.
     procedure.form_fields.create(name="ghi_chu", label="Ghi chú", field_type="text", order=99)
     assert selectors.procedure_parts(procedure).fields[-1].name == "ghi_chu"
+
+
+def test_inactive_agencies_are_not_in_the_catalogue_filters(catalogue, legacy_agency):
+    assert [a.name for a in selectors.province_list()] == ["Thành phố Hà Nội", "Tỉnh Hà Tĩnh"]
+    units = selectors.agency_receiving_units(province_code="000.00.00.H30")
+    assert [a.name for a in units] == ["Phường Bắc Hồng Lĩnh"]
+
+
+def test_inactive_agencies_are_not_listed_as_receiving(catalogue, legacy_agency):
+    summary = selectors.procedure_receiving_summary(procedure=catalogue["khai_sinh"])
+    assert summary["total"] == 3
+    assert legacy_agency not in summary["agencies"]
+    assert {"province__code": "000.00.00.H30", "province__name": "Tỉnh Hà Tĩnh", "count": 1} in (
+        summary["per_province"]
+    )
+
+
+def test_filter_by_province_ignores_what_only_a_legacy_agency_received(catalogue, legacy_agency):
+    old = ProcedureFactory(
+        name="Thủ tục chỉ thị xã cũ tiếp nhận", receiving_agencies=[legacy_agency]
+    )
+    found = codes(selectors.procedure_search(filters=CatalogueFilter(agency=catalogue["hatinh"])))
+    assert "1.001193" in found  # Phường Bắc Hồng Lĩnh receives it
+    assert old.code not in found

@@ -174,3 +174,22 @@ def test_uploaded_template_is_downloadable(client, catalogue):
         ).status_code
         == 404
     )
+
+
+def test_legacy_agencies_are_not_offered_in_the_catalogue_filters(client, catalogue, legacy_agency):
+    response = client.get(reverse("procedures:catalogue"), {"tinh": "000.00.00.H30"})
+    body = response.content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+    assert "Hà Tây" not in body
+    # An old link to the legacy district: the filter is dropped, not applied.
+    response = client.get(
+        reverse("procedures:catalogue"), {"tinh": "000.00.00.H30", "co_quan": legacy_agency.code}
+    )
+    assert response.context["form"].to_filter().agency == catalogue["hatinh"]
+
+
+def test_detail_lists_only_active_receiving_agencies(client, catalogue, legacy_agency):
+    body = client.get(catalogue["khai_sinh"].get_absolute_url()).content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
