@@ -298,6 +298,44 @@ def catalogue(db):
 
 
 @pytest.fixture
+def birth_alternatives(catalogue):
+    """The catalogue's birth registration as the law has it: the declaration is filled online
+    (not uploaded), and the Giấy chứng sinh has alternatives where there is none."""
+    from tests.factories import RequiredDocumentFactory
+
+    khai_sinh = catalogue["khai_sinh"]
+    declaration, certificate = khai_sinh.documents.order_by("order")
+    declaration.is_declaration = True
+    declaration.save()
+    certificate.alternative_group = 1
+    certificate.save()
+    witness = RequiredDocumentFactory(
+        procedure=khai_sinh,
+        name="Văn bản của người làm chứng xác nhận về việc sinh",
+        order=3,
+        alternative_group=1,
+        condition="Trường hợp không có Giấy chứng sinh",
+    )
+    commitment = RequiredDocumentFactory(
+        procedure=khai_sinh,
+        name="Giấy cam đoan về việc sinh",
+        order=4,
+        alternative_group=1,
+        condition="Trường hợp không có Giấy chứng sinh và không có người làm chứng",
+    )
+    authorisation = RequiredDocumentFactory(
+        procedure=khai_sinh, name="Văn bản ủy quyền", order=5, is_required=False
+    )
+    return {
+        "declaration": declaration,
+        "certificate": certificate,
+        "witness": witness,
+        "commitment": commitment,
+        "authorisation": authorisation,
+    }
+
+
+@pytest.fixture
 def legacy_agency(catalogue):
     """Thị xã Hồng Lĩnh before the 2025 reform: inactive, with a department, and still named
     as a receiver of the birth registration (the history of its dossiers); and a province merged

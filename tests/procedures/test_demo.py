@@ -1,7 +1,9 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from procedures.constants import AgencyTier
+from procedures.demo import load_procedures
 from procedures.models import Agency, FormField, Procedure
 from procedures.selectors import agency_receiving_units
 
@@ -75,3 +77,22 @@ def test_legacy_agencies_are_loaded_inactive(loaded):
     assert not any(a.is_active for a in legacy)
     units = agency_receiving_units(province_code="000.00.00.H30")
     assert units.exists() and not units.filter(name__contains="trước 01/7/2025").exists()
+
+
+def test_the_loader_refuses_an_alternative_group_of_one(db):
+    field = {"code": "ho-tich", "name": "Hộ tịch"}
+    procedure = {
+        "code": "1.999999",
+        "name": "Thủ tục thử",
+        "field": "ho-tich",
+        "level": 3,
+        "processing": {"kind": "working_days", "days": 3},
+        "documents": [
+            {"name": "Giấy chứng sinh", "copy_type": "original", "alternative_group": 1},
+            {"name": "Văn bản ủy quyền", "copy_type": "original", "required": False},
+        ],
+    }
+    with pytest.raises(ValidationError) as error:
+        load_procedures({"fields": [field], "procedures": [procedure]})
+    assert error.value.error_list[0].code == "alternative_alone"
+    assert not Procedure.objects.exists()
