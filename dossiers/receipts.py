@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
+from dossiers.constants import Channel
 from dossiers.models import Dossier, DossierDocument
 from procedures.constants import CopyType
 from procedures.models import Agency, Procedure
@@ -77,14 +78,20 @@ def dossier_summary(
 
 
 def render_receipt(dossier: Dossier) -> bytes:
+    parts = procedure_parts(dossier.procedure)
+    rows = []
+    if dossier.channel == Channel.ONLINE and dossier.declaration:
+        # The declaration filled in the wizard is part of the dossier, though not a file.
+        rows = [
+            {"name": document.name, "copy_type": _("Tờ khai điện tử"), "files": "—"}
+            for document in parts.online_declarations
+        ]
     documents = {}
     for attached in dossier.documents.all():
         documents.setdefault(attached.document_name, {"name": attached.document_name, "files": 0})
         documents[attached.document_name]["files"] += 1
-    copy_types = {
-        d.name: d.get_copy_type_display() for d in procedure_parts(dossier.procedure).documents
-    }
-    rows = [{**row, "copy_type": copy_types.get(name, "")} for name, row in documents.items()]
+    copy_types = {d.name: d.get_copy_type_display() for d in parts.documents}
+    rows += [{**row, "copy_type": copy_types.get(name, "")} for name, row in documents.items()]
     return _render_receipt(dossier, rows)
 
 

@@ -193,3 +193,26 @@ def test_detail_lists_only_active_receiving_agencies(client, catalogue, legacy_a
     body = client.get(catalogue["khai_sinh"].get_absolute_url()).content.decode()
     assert "Phường Bắc Hồng Lĩnh" in body
     assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+
+
+def test_detail_shows_alternative_documents_and_the_online_declaration(
+    client, catalogue, birth_alternatives
+):
+    response = client.get(catalogue["khai_sinh"].get_absolute_url())
+    body = response.content.decode()
+    rows = [(r.documents[0].name, r.is_choice) for r in response.context["requirements"]]
+    assert rows == [
+        ("Tờ khai đăng ký khai sinh", False),
+        ("Giấy chứng sinh", True),
+        ("Văn bản ủy quyền", False),
+    ]
+    group = body[body.index("Nộp một trong các giấy tờ sau:") : body.index("Văn bản ủy quyền")]
+    for name in [
+        "Giấy chứng sinh",
+        "Văn bản của người làm chứng xác nhận về việc sinh",
+        "Giấy cam đoan về việc sinh",
+        "Trường hợp không có Giấy chứng sinh và không có người làm chứng",
+    ]:
+        assert name in group
+    assert group.count(">hoặc<") == 2  # between the three documents
+    assert "Khi nộp trực tuyến: điền tờ khai điện tử ở bước “Tờ khai”, không phải tải lên." in body
