@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
 from core.siteurl import site_url
-from dossiers.constants import EventAction
+from dossiers.constants import Channel, EventAction
 from dossiers.models import Dossier, DossierDocument
 from procedures.constants import CopyType, ProcessingTimeKind
 from procedures.models import Agency, Procedure
@@ -92,11 +92,18 @@ def dossier_summary(
 
 def _document_rows(dossier: Dossier) -> list[dict]:
     """What the dossier holds, one row per document: its name, the kind of copy (as received on
-    paper, or as the procedure asks for it online), and how many (papers, or files online)."""
-    copy_types = {
-        d.name: d.get_copy_type_display() for d in procedure_parts(dossier.procedure).documents
-    }
+    paper, or as the procedure asks for it online), and how many (papers, or files online). An
+    online dossier's declaration, filled in the wizard, comes first: part of it, though no file."""
+    parts = procedure_parts(dossier.procedure)
     rows: dict[str, dict] = {}
+    if dossier.channel == Channel.ONLINE and dossier.declaration:
+        for document in parts.online_declarations:
+            rows[document.name] = {
+                "name": document.name,
+                "copy_type": _("Tờ khai điện tử"),
+                "count": "—",
+            }
+    copy_types = {d.name: d.get_copy_type_display() for d in parts.documents}
     for held in dossier.documents.all():
         name = held.document_name
         if held.is_paper:  # one row per paper, whatever scans came with it

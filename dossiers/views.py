@@ -53,6 +53,7 @@ def start(request, code):
             "dossiers/start.html",
             {
                 "procedure": procedure,
+                "requirements": catalogue.document_requirements(procedure.documents.all()),
                 "agencies": selectors.procedure_receiving_agencies(procedure=procedure)[:1],
             },
             status=200 if procedure.is_online else 409,
@@ -126,8 +127,8 @@ def _declaration(request, draft):
 
 
 def _attachments(request, draft):
-    documents = catalogue.procedure_parts(draft.procedure).documents
-    form = AttachmentsForm(*_bound(request, files=True), documents=documents)
+    parts = catalogue.procedure_parts(draft.procedure)
+    form = AttachmentsForm(*_bound(request, files=True), requirements=parts.upload_requirements)
     if request.method == "POST":
         valid = form.is_valid()
         try:
@@ -148,12 +149,15 @@ def _attachments(request, draft):
     files = {}
     for draft_file in draft.files.all():
         files.setdefault(draft_file.document_id, []).append(draft_file)
-    slots = [(document, field, files.get(document.pk, [])) for document, field in form.slots()]
     return _render_step(
         request,
         draft,
         WizardStep.ATTACHMENTS,
-        {"form": form, "slots": slots},
+        {
+            "form": form,
+            "requirements": form.slots(files),
+            "declarations": parts.online_declarations,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -185,6 +189,7 @@ def _review(request, draft, form=None, error=None):
     problems = services.draft_problems(draft=draft)
     if error is not None and not problems:
         form.add_error(None, error)
+    parts = catalogue.procedure_parts(draft.procedure)
     return _render_step(
         request,
         draft,
@@ -192,9 +197,8 @@ def _review(request, draft, form=None, error=None):
         {
             "form": form or ReviewForm(),
             "problems": problems,
-            "declaration": display.declaration_rows(
-                catalogue.procedure_parts(draft.procedure).fields, draft.declaration
-            ),
+            "declaration": display.declaration_rows(parts.fields, draft.declaration),
+            "declarations": parts.online_declarations,
             "contact": display.contact_rows(draft.contact),
         },
         status=200 if form is None else 400,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from procedures import services
@@ -36,9 +37,36 @@ class FeeRuleInline(admin.TabularInline):
     extra = 0
 
 
+class RequiredDocumentFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Check the alternative groups across the rows that stay (the service's rule)."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            # An untouched extra row is not saved; a row with errors is shown with them.
+            if (form.instance.pk or form.has_changed())
+            and not form.errors
+            and not self._should_delete_form(form)
+        ]
+        services.required_documents_check(documents=kept)
+
+
 class RequiredDocumentInline(admin.TabularInline):
     model = RequiredDocument
+    formset = RequiredDocumentFormSet
     extra = 0
+    fields = [
+        "order",
+        "name",
+        "copy_type",
+        "copies",
+        "is_required",
+        "alternative_group",
+        "is_declaration",
+        "condition",
+        "template",
+    ]
 
 
 class FormFieldInline(admin.TabularInline):

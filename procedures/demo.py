@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.pagecache import catalogue_changed
 from procedures.models import Agency, FeeRule, Field, FormField, Procedure, RequiredDocument
+from procedures.services import required_documents_check
 
 
 def _load_json(path: Path):
@@ -30,6 +31,8 @@ def load_agencies(rows: list[dict]) -> dict[str, int]:
             "phone": row.get("phone", ""),
             "email": row.get("email", ""),
             "opening_hours": row.get("opening_hours", ""),
+            # Pre-reform units stay for the history of their dossiers but take no new ones.
+            "is_active": row.get("is_active", True),
         }
         agency = Agency.objects.filter(code=row["code"]).first()
         if agency is None:
@@ -46,9 +49,14 @@ def load_agencies(rows: list[dict]) -> dict[str, int]:
     return {"agencies": len(rows), "agencies_created": created}
 
 
-def _sync_children(procedure, model, related_name, rows, build):
-    """Replace the rows of `related_name` when they differ from `rows`; keep them otherwise."""
+def _sync_children(procedure, model, related_name, rows, build, check=None):
+    """Replace the rows of `related_name` when they differ from `rows`; keep them otherwise.
+
+    `check`, if given, validates the rows together (a rule across rows, which full_clean on each
+    row cannot see) before anything is written."""
     wanted = [build(index, row) for index, row in enumerate(rows, start=1)]
+    if check is not None:
+        check(wanted)
     fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "procedure")]
     current = [
         {name: getattr(obj, name) for name in fields}
@@ -153,7 +161,10 @@ def load_procedures(data: dict) -> dict[str, int]:
                 copies=d.get("copies", 1),
                 is_required=d.get("required", True),
                 condition=d.get("condition", ""),
+                alternative_group=d.get("alternative_group"),
+                is_declaration=d.get("declaration", False),
             ),
+            check=lambda documents: required_documents_check(documents=documents),
         )
         dirty |= _sync_children(
             procedure,

@@ -334,6 +334,29 @@ class RequiredDocument(models.Model):
     condition = models.CharField(
         _("điều kiện"), max_length=500, blank=True, help_text=_("Khi nào phải nộp giấy tờ này.")
     )
+    # Several documents of one procedure can stand for each other (a Giấy chứng sinh, or a
+    # witness's statement where there is none): they share a group number, and the group counts
+    # as one requirement, met by any one of them. A number, not a link between rows, so that an
+    # administrator sets it in the inline before the rows exist.
+    alternative_group = models.PositiveSmallIntegerField(
+        _("nhóm thay thế"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Các giấy tờ cùng số nhóm thay thế được cho nhau: người nộp chỉ cần nộp một trong "
+            "số đó. Để trống nếu giấy tờ không có giấy tờ thay thế."
+        ),
+    )
+    is_declaration = models.BooleanField(
+        _("là tờ khai"),
+        default=False,
+        help_text=_(
+            "Tờ khai mà người nộp điền trực tuyến ở bước “Tờ khai” khi thủ tục có tờ khai điện "
+            "tử: khi nộp trực tuyến không phải tải lên; nộp trực tiếp hoặc qua bưu chính vẫn "
+            "nộp bản giấy."
+        ),
+    )
     template = models.FileField(
         _("mẫu đơn, tờ khai (DOCX/PDF)"),
         upload_to=document_template_path,
@@ -344,6 +367,15 @@ class RequiredDocument(models.Model):
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
         ordering = ["order", "pk"]
+        constraints = [
+            # The declaration is filled online instead of uploaded: it has no substitute to
+            # upload in its place.
+            models.CheckConstraint(
+                condition=models.Q(is_declaration=False) | models.Q(alternative_group__isnull=True),
+                name="required_document_declaration_not_alternative",
+                violation_error_message=_("Tờ khai không thuộc nhóm giấy tờ thay thế."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -308,6 +308,76 @@ def catalogue(db):
 
 
 @pytest.fixture
+def birth_alternatives(catalogue):
+    """The catalogue's birth registration as the law has it: the declaration is filled online
+    (not uploaded), and the Giấy chứng sinh has alternatives where there is none."""
+    from tests.factories import RequiredDocumentFactory
+
+    khai_sinh = catalogue["khai_sinh"]
+    declaration, certificate = khai_sinh.documents.order_by("order")
+    declaration.is_declaration = True
+    declaration.save()
+    certificate.alternative_group = 1
+    certificate.save()
+    witness = RequiredDocumentFactory(
+        procedure=khai_sinh,
+        name="Văn bản của người làm chứng xác nhận về việc sinh",
+        order=3,
+        alternative_group=1,
+        condition="Trường hợp không có Giấy chứng sinh",
+    )
+    commitment = RequiredDocumentFactory(
+        procedure=khai_sinh,
+        name="Giấy cam đoan về việc sinh",
+        order=4,
+        alternative_group=1,
+        condition="Trường hợp không có Giấy chứng sinh và không có người làm chứng",
+    )
+    authorisation = RequiredDocumentFactory(
+        procedure=khai_sinh, name="Văn bản ủy quyền", order=5, is_required=False
+    )
+    return {
+        "declaration": declaration,
+        "certificate": certificate,
+        "witness": witness,
+        "commitment": commitment,
+        "authorisation": authorisation,
+    }
+
+
+@pytest.fixture
+def legacy_agency(catalogue):
+    """Thị xã Hồng Lĩnh before the 2025 reform: inactive, with a department, and still named
+    as a receiver of the birth registration (the history of its dossiers); and a province merged
+    long ago."""
+    from procedures.constants import AgencyTier
+    from tests.factories import AgencyFactory
+
+    district = AgencyFactory(
+        code="000.00.20.H30",
+        parent=catalogue["hatinh"],
+        tier=AgencyTier.DISTRICT,
+        name="Thị xã Hồng Lĩnh (trước 01/7/2025)",
+        is_active=False,
+    )
+    AgencyFactory(
+        code="001.00.20.H30",
+        parent=district,
+        tier=AgencyTier.DEPARTMENT,
+        name="Phòng Văn hóa và Thông tin thị xã Hồng Lĩnh (trước 01/7/2025)",
+        is_active=False,
+    )
+    AgencyFactory(
+        code="000.00.00.H99",
+        is_province=True,
+        name="Tỉnh Hà Tây (trước 01/8/2008)",
+        is_active=False,
+    )
+    catalogue["khai_sinh"].receiving_agencies.add(district)
+    return district
+
+
+@pytest.fixture
 def desk(catalogue):
     """Officers of Phường Long Biên (one per role) and a one-stop officer of Phường Hà Đông."""
     from officers.constants import Role

@@ -20,7 +20,7 @@ from dossiers.services.files import files_removed_on_failure, store
 from dossiers.uploads import CheckedUpload
 from procedures.constants import ApplicantRole, FieldType
 from procedures.models import Agency, Procedure, RequiredDocument
-from procedures.selectors import applicant_values, procedure_parts
+from procedures.selectors import DocumentRequirement, applicant_values, procedure_parts
 
 # Dossier fields that full_clean leaves to the database (see dossier_submit).
 CHECKED_BY_DATABASE = ["code", "procedure", "receiving_agency", "current_department", "assignee"]
@@ -133,14 +133,24 @@ def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
                 _("Chưa nhập “%(label)s”.") % {"label": definition.label}
             )
     attached = {f.document_id for f in draft.files.all()}
-    for document in parts.documents:
-        if document.is_required and document.pk not in attached:
-            problems.setdefault(WizardStep.ATTACHMENTS, []).append(
-                _("Chưa đính kèm “%(name)s”.") % {"name": document.name}
-            )
+    # The declaration filled in the wizard is not also an upload (parts.upload_requirements);
+    # of an alternative group, any one document will do.
+    for requirement in parts.upload_requirements:
+        if requirement.is_required and not requirement.satisfied_by(attached):
+            problems.setdefault(WizardStep.ATTACHMENTS, []).append(_missing(requirement))
     if not draft.contact:
         problems[WizardStep.CONTACT] = [_("Chưa nhập thông tin liên hệ.")]
     return problems
+
+
+def _missing(requirement: DocumentRequirement) -> str:
+    """The problem of a requirement with nothing attached, naming every document that would do."""
+    if not requirement.is_choice:
+        return _("Chưa đính kèm “%(name)s”.") % {"name": requirement.documents[0].name}
+    names = [f"“{document.name}”" for document in requirement.documents]
+    return _("Chưa đính kèm một trong các giấy tờ: %(names)s.") % {
+        "names": _("%(names)s hoặc %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    }
 
 
 def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:

@@ -274,3 +274,63 @@ def test_captcha_check_leaves_expired_challenges_to_the_beat_task(client, catalo
     waiting = CaptchaStore.objects.create(challenge="XYZAB", response="xyzab")
     captchas_purge_expired()
     assert list(CaptchaStore.objects.all()) == [waiting]
+
+
+def test_attachments_step_offers_the_alternatives_and_not_the_declaration(
+    client, catalogue, birth_alternatives
+):
+    documents = birth_alternatives
+    location = start(client, "1.001193")
+    client.post(location, {"co_quan": "000.01.00.H26"})
+    client.post(step_url(location, "to-khai"), KHAI_SINH)
+    attachments = step_url(location, "giay-to")
+    body = client.get(attachments).content.decode()
+    group = body[body.index('class="card card-body mb-3 upload-group"') : body.index("2. Văn bản")]
+    assert "1. Nộp một trong các giấy tờ sau" in group
+    for name in ["certificate", "witness", "commitment"]:
+        assert f'name="tep_{documents[name].pk}"' in group
+        assert documents[name].name in group
+    assert "Trường hợp không có Giấy chứng sinh và không có người làm chứng" in group
+    # The declaration was filled in the previous step: said so, not asked for.
+    assert f'name="tep_{documents["declaration"].pk}"' not in body
+    assert "đã điền trực tuyến ở bước “Tờ khai” (tờ khai điện tử), không cần tải lên." in body
+
+    response = client.post(attachments, {"tiep_tuc": "1"})
+    assert response.status_code == 400
+    assert (
+        "Chưa đính kèm một trong các giấy tờ: “Giấy chứng sinh”, “Văn bản của người làm chứng "
+        "xác nhận về việc sinh” hoặc “Giấy cam đoan về việc sinh”."
+    ) in response.content.decode()
+    response = client.post(
+        attachments,
+        {f"tep_{documents['witness'].pk}": [pdf_upload("lam-chung.pdf")], "tiep_tuc": "1"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/lien-he/")
+
+    client.post(step_url(location, "lien-he"), CONTACT)
+    review = client.get(step_url(location, "xem-lai")).content.decode()
+    assert "Hồ sơ chưa đầy đủ" not in review
+    files = review[review.index('id="review-file-list"') :]
+    assert "Tờ khai đăng ký khai sinh</span>: tờ khai điện tử (điền ở bước “Tờ khai”)" in files
+    assert "Văn bản của người làm chứng xác nhận về việc sinh</span>" in files
+    assert "lam-chung.pdf" in files
+
+
+def test_start_page_lists_the_alternatives(client, catalogue, birth_alternatives):
+    body = client.get("/thu-tuc/1.001193/nop-ho-so/").content.decode()
+    assert "Tờ khai đăng ký khai sinh (điền trực tuyến ở bước “Tờ khai”, không phải tải lên)" in (
+        body
+    )
+    assert "Một trong các giấy tờ sau:" in body
+    assert "Giấy cam đoan về việc sinh (bản chính)" in body
+
+
+def test_agency_step_does_not_offer_legacy_agencies(client, catalogue, legacy_agency):
+    location = start(client, "1.001193")
+    body = client.get(location).content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+    response = client.post(location, {"co_quan": legacy_agency.code})
+    assert response.status_code == 200
+    assert "Cơ quan này không tiếp nhận thủ tục. Vui lòng chọn lại." in response.content.decode()
+    assert Draft.objects.get().agency is None
