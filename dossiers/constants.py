@@ -34,6 +34,7 @@ class EventAction(models.TextChoices):
     REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
     SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
     FORWARD = "forward", _("Chuyển xử lý")
+    FORWARD_AGENCY = "forward_agency", _("Chuyển liên thông")
     RETURN_PREVIOUS = "return_previous", _("Trả lại bước trước")
     REQUEST_FEE = "request_fee", _("Yêu cầu thu phí")
     CONFIRM_FEE = "confirm_fee", _("Xác nhận đã nộp phí")

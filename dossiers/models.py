@@ -97,6 +97,17 @@ class Dossier(models.Model):
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
     resolved_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    # Liên thông: the agency that resolves a dossier received here, once the desk has forwarded
+    # it (its officers see it from then on), and whether it is with that agency now.
+    resolving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_dossiers",
+    )
+    at_resolving_agency = models.BooleanField(_("đang ở cơ quan giải quyết"), default=False)
     current_department = models.ForeignKey(
         Agency,
         verbose_name=_("phòng, ban đang xử lý"),
@@ -144,6 +155,16 @@ class Dossier(models.Model):
 
     def get_absolute_url(self):
         return reverse("dossiers:success", kwargs={"code": self.code})
+
+    @property
+    def holder(self) -> Agency:
+        """The agency that has the dossier now: the resolving agency while it works on it (liên
+        thông), else the receiving agency."""
+        return self.resolving_agency if self.at_resolving_agency else self.receiving_agency
+
+    @property
+    def holder_id(self) -> int:
+        return self.resolving_agency_id if self.at_resolving_agency else self.receiving_agency_id
 
     @property
     def result_online(self) -> bool:

@@ -55,7 +55,7 @@ def register_rows(dossiers) -> list[list]:
     rows = []
     for number, dossier in enumerate(dossiers, start=1):
         refused = bool(getattr(dossier, "refused_at", None))
-        resolving = dossier.procedure.resolving_agency or dossier.receiving_agency
+        resolving = dossier.resolving_agency or dossier.receiving_agency
         rows.append(
             [
                 number,

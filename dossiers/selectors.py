@@ -12,14 +12,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import workflow
 from dossiers.constants import CLOCK_RUNNING, FINAL, EventAction
 from dossiers.constants import DossierStatus as S
 from dossiers.deadlines import calendar
 from dossiers.models import Dossier, DossierEvent, DossierNote, Draft, SupplementRequest
-from officers.selectors import agency_scope
+from officers.selectors import agency_scope, user_roles
 from procedures.constants import ApplicantRole
 from procedures.models import Agency, Procedure
-from procedures.selectors import applicant_values
+from procedures.selectors import applicant_values, procedure_resolving_agency
 
 
 def procedure_receiving_agencies(*, procedure: Procedure) -> QuerySet[Agency]:
@@ -92,13 +93,14 @@ def agency_ids_in_scope(user) -> list[int] | None:
 
 
 def dossiers_visible(user) -> QuerySet[Dossier]:
-    """Return the dossiers `user` may see: those received by agencies in their scope."""
+    """Return the dossiers `user` may see: those received by agencies in their scope, and those
+    forwarded to one of them to resolve (liên thông)."""
     ids = agency_ids_in_scope(user)
     dossiers = Dossier.objects.all()
     if ids is None:
         return dossiers
     # The ids themselves, not a subquery on the path: the planner can then estimate the rows.
-    return dossiers.filter(receiving_agency_id__in=ids)
+    return dossiers.filter(Q(receiving_agency_id__in=ids) | Q(resolving_agency_id__in=ids))
 
 
 def _supplemented() -> Q:
@@ -257,7 +259,13 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
     """Return the dossier `pk` with everything its back-office page shows, if in `user`'s scope."""
     return (
         dossiers_visible(user)
-        .select_related("procedure", "receiving_agency__province", "current_department", "assignee")
+        .select_related(
+            "procedure",
+            "receiving_agency__province",
+            "resolving_agency",
+            "current_department",
+            "assignee",
+        )
         .prefetch_related(
             "procedure__form_fields",
             "procedure__documents",
@@ -272,6 +280,27 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def officer_actions(user, dossier: Dossier) -> list[str]:
+    """The actions `user` may take on `dossier` now, in the page's order: none unless their
+    agency holds it (a desk sees a dossier at the resolving agency, but does not act on it)."""
+    ids = agency_ids_in_scope(user)
+    if ids is not None and dossier.holder_id not in ids:
+        return []
+    roles = user_roles(user)
+    actions = [
+        action
+        for action in workflow.OFFICER_ACTIONS
+        if workflow.is_allowed(action, status=dossier.status, roles=roles)
+    ]
+    if EventAction.FORWARD_AGENCY in actions and (
+        dossier.at_resolving_agency
+        or procedure_resolving_agency(procedure=dossier.procedure, agency=dossier.receiving_agency)
+        is None
+    ):
+        actions.remove(EventAction.FORWARD_AGENCY)
+    return actions
 
 
 def register_dossiers(*, user, start: datetime.date, end: datetime.date) -> QuerySet[Dossier]:
@@ -296,7 +325,7 @@ def register_dossiers(*, user, start: datetime.date, end: datetime.date) -> Quer
         .annotate(refused_at=Subquery(refusal.values("created_at")[:1]))
         .annotate(registered_at=Coalesce("received_at", "refused_at"))
         .annotate(receiving_officer=Subquery(desk.values("actor_name")[:1]))
-        .select_related("procedure__resolving_agency", "receiving_agency")
+        .select_related("procedure", "receiving_agency", "resolving_agency")
         .order_by("registered_at", "pk")
     )
 

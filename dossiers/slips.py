@@ -81,6 +81,7 @@ def apology_slip(event: DossierEvent) -> bytes:
 HAND_OVER = {
     EventAction.ACCEPT,
     EventAction.FORWARD,
+    EventAction.FORWARD_AGENCY,
     EventAction.RETURN_PREVIOUS,
     EventAction.RESOLVE,
     EventAction.RETURN_RESULT,

@@ -36,6 +36,10 @@ TRANSITIONS: dict[str, Transition] = {
         S.PROCESSING,
         frozenset({R.RECEIVING, R.SPECIALIST, R.LEADER}),
     ),
+    # Liên thông: the desk forwards the dossier to the agency that resolves it.
+    A.FORWARD_AGENCY: Transition(
+        frozenset({S.ACCEPTED, S.PROCESSING}), S.PROCESSING, frozenset({R.RECEIVING})
+    ),
     A.RETURN_PREVIOUS: Transition(
         frozenset({S.PROCESSING}), S.PROCESSING, frozenset({R.SPECIALIST, R.LEADER})
     ),
@@ -72,6 +76,7 @@ OFFICER_ACTIONS = [
     A.REQUEST_SUPPLEMENT,
     A.REFUSE,
     A.FORWARD,
+    A.FORWARD_AGENCY,
     A.RETURN_PREVIOUS,
     A.REQUEST_FEE,
     A.CONFIRM_FEE,

@@ -45,13 +45,21 @@ def agencies_visible(user) -> QuerySet[Agency]:
 
 
 def can_access(user, dossier) -> bool:
-    """Whether `user` may see `dossier`: its receiving agency is in their scope."""
+    """Whether `user` may see `dossier`: its receiving agency is in their scope, or the agency
+    resolving it (liên thông)."""
+    return has_agency(user, dossier.receiving_agency_id) or (
+        dossier.resolving_agency_id is not None and has_agency(user, dossier.resolving_agency_id)
+    )
+
+
+def has_agency(user, agency_id: int) -> bool:
+    """Whether the agency `agency_id` is in `user`'s scope."""
     if not user.is_authenticated or not user.is_active:
         return False
     scope = agency_scope(user)
     if scope is None:
         return True
-    return Agency.objects.filter(scope, pk=dossier.receiving_agency_id).exists()
+    return Agency.objects.filter(scope, pk=agency_id).exists()
 
 
 def departments_of(agency: Agency) -> QuerySet[Agency]:

@@ -91,7 +91,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ["level", "field", "is_active", "processing_time_kind"]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["field"]
-    autocomplete_fields = ["receiving_agencies", "resolving_agency"]
+    autocomplete_fields = ["receiving_agencies", "resolving_agencies"]
     inlines = [RequiredDocumentInline, FeeRuleInline, FormFieldInline]
     readonly_fields = ["usage_count", "updated_at"]
     fieldsets = [
@@ -111,7 +111,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         ),
         (
             _("Cơ quan"),
-            {"fields": ["receiving_agencies", "resolving_agency", "resolving_authority"]},
+            {"fields": ["receiving_agencies", "resolving_agencies", "resolving_authority"]},
         ),
         (
             _("Nội dung"),

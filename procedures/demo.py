@@ -90,9 +90,6 @@ def load_procedures(data: dict) -> dict[str, int]:
             "name": row["name"],
             "field": fields[row["field"]],
             "level": row["level"],
-            "resolving_agency": agencies[row["resolving_agency"]]
-            if row.get("resolving_agency")
-            else None,
             "resolving_authority": row.get("resolving_authority", ""),
             "applicants": row.get("applicants", ""),
             "conditions": row.get("conditions", ""),
@@ -130,6 +127,10 @@ def load_procedures(data: dict) -> dict[str, int]:
         }
         if set(procedure.receiving_agencies.values_list("pk", flat=True)) != receiving:
             procedure.receiving_agencies.set(receiving)
+            dirty = True
+        resolving = {agencies[code].pk for code in row.get("resolving_codes", [])}
+        if set(procedure.resolving_agencies.values_list("pk", flat=True)) != resolving:
+            procedure.resolving_agencies.set(resolving)
             dirty = True
 
         dirty |= _sync_children(

@@ -159,14 +159,17 @@ class Procedure(models.Model):
         related_name="received_procedures",
         blank=True,
     )
-    resolving_agency = models.ForeignKey(
+    # Liên thông: the agency that resolves a dossier received elsewhere (a Sở for a provincial
+    # service centre), one per province; none when the receiving agency resolves it itself.
+    resolving_agencies = models.ManyToManyField(
         Agency,
         verbose_name=_("cơ quan giải quyết"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="resolved_procedures",
-        help_text=_("Để trống khi chính cơ quan tiếp nhận giải quyết hồ sơ."),
+        blank=True,
+        help_text=_(
+            "Cơ quan giải quyết hồ sơ khi khác cơ quan tiếp nhận (liên thông), mỗi tỉnh một cơ "
+            "quan. Để trống khi chính cơ quan tiếp nhận giải quyết hồ sơ."
+        ),
     )
     resolving_authority = models.CharField(
         _("cơ quan có thẩm quyền"),

@@ -110,8 +110,8 @@ def procedure_detail(*, code: str) -> Procedure | None:
     """Return the active procedure with `code`, with everything its page shows prefetched."""
     return (
         Procedure.objects.filter(code=code, is_active=True)
-        .select_related("field", "resolving_agency")
-        .prefetch_related("documents", "fees", "form_fields")
+        .select_related("field")
+        .prefetch_related("documents", "fees", "form_fields", "resolving_agencies")
         .first()
     )
 
@@ -226,3 +226,14 @@ def applicant_values(procedure: Procedure, declaration: dict) -> dict[str, str]:
         if definition.applicant and value not in (None, ""):
             values[definition.applicant] = str(value).strip()
     return values
+
+
+def procedure_resolving_agency(*, procedure: Procedure, agency: Agency) -> Agency | None:
+    """The agency that resolves `procedure`'s dossiers received by `agency`: the procedure's
+    resolving agency in the same province (liên thông), or None when `agency` resolves them."""
+    return (
+        procedure.resolving_agencies.filter(province_id=agency.province_id, is_active=True)
+        .exclude(pk=agency.pk)
+        .order_by("path")
+        .first()
+    )

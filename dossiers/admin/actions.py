@@ -35,6 +35,7 @@ SERVICES = {
     A.REQUEST_SUPPLEMENT: services.dossier_request_supplement,
     A.SUPPLEMENT: services.dossier_receive_supplement,
     A.FORWARD: services.dossier_forward,
+    A.FORWARD_AGENCY: services.dossier_forward_agency,
     A.RETURN_PREVIOUS: services.dossier_return_previous,
     A.REQUEST_FEE: services.dossier_request_fee,
     A.CONFIRM_FEE: services.dossier_confirm_fee,

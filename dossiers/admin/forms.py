@@ -75,7 +75,7 @@ class ForwardForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = officer_selectors.departments_of(self.dossier.receiving_agency)
+        departments = officer_selectors.departments_of(self.dossier.holder)
         self.fields["department"].queryset = departments
         self.fields["assignee"].queryset = (
             get_user_model()
@@ -99,7 +99,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agency = self.dossier.receiving_agency
+        agency = self.dossier.holder
         self.fields["assignee"].queryset = (
             get_user_model()
             .objects.filter(

@@ -63,11 +63,8 @@ class DossierPagesMixin:
             raise Http404
         dossier = self._dossier(request, int(object_id))
         now = timezone.now()
-        roles = user_roles(request.user)
         actions = [
-            (action, A(action).label)
-            for action in workflow.OFFICER_ACTIONS
-            if workflow.is_allowed(action, status=dossier.status, roles=roles)
+            (action, A(action).label) for action in selectors.officer_actions(request.user, dossier)
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -26,12 +26,24 @@ def lock(dossier_id: int, actor: Actor, action: str) -> Dossier:
     """Return the locked dossier if `actor` may do `action` on it now, else raise."""
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure", "receiving_agency", "current_department", "assignee")
+        .select_related(
+            "procedure", "receiving_agency", "resolving_agency", "current_department", "assignee"
+        )
         .filter(pk=dossier_id)
         .first()
     )
-    if dossier is None or (actor is not None and not officer_selectors.can_access(actor, dossier)):
+    if dossier is None:
         raise ValidationError(_("Không tìm thấy hồ sơ."), code="not_found")
+    # Only the agency holding the dossier acts on it: the resolving agency while it has it (liên
+    # thông), the receiving agency otherwise; others who may see it cannot act.
+    if actor is not None and not officer_selectors.has_agency(actor, dossier.holder_id):
+        if not officer_selectors.can_access(actor, dossier):
+            raise ValidationError(_("Không tìm thấy hồ sơ."), code="not_found")
+        raise ValidationError(
+            _("Hồ sơ đang ở %(agency)s: chỉ cán bộ của cơ quan này được xử lý.")
+            % {"agency": dossier.holder.name},
+            code="not_holder",
+        )
     roles = {workflow.CITIZEN} if actor is None else officer_selectors.user_roles(actor)
     rule = workflow.TRANSITIONS[action]
     if dossier.status not in rule.sources:
@@ -71,7 +83,7 @@ def record(
         to_status=dossier.status,
         actor=actor,
         actor_name=actor_name(actor, dossier),
-        agency=dossier.current_department or dossier.receiving_agency,
+        agency=dossier.current_department or dossier.holder,
         assignee=dossier.assignee,
         due_at=dossier.due_at,
         note=note,

@@ -65,13 +65,14 @@ def dossier_resolve(
     with files_removed_on_failure() as stored:
         dossier.result_file.name = store(result_file, stored)
         dossier.resolved_at = now
-        dossier.current_department = None
+        # The result goes back to the desk that received the dossier, which returns it.
+        dossier.current_department, dossier.at_resolving_agency = None, False
         close_review(dossier, now)
         event = record(
             dossier,
             actor,
             EventAction.RESOLVE,
-            fields=["result_file", "resolved_at", "current_department"],
+            fields=["result_file", "resolved_at", "current_department", "at_resolving_agency"],
             to_status=DossierStatus.RESOLVED,
             note=note,
             now=now,
