@@ -60,6 +60,9 @@ HAND_OVER = {
     EventAction.ACCEPT,
     EventAction.FORWARD,
     EventAction.RETURN_PREVIOUS,
+    EventAction.PROPOSE,
+    EventAction.APPROVE,
+    EventAction.SEND_BACK,
     EventAction.RESOLVE,
     EventAction.RETURN_RESULT,
     EventAction.SUPPLEMENT,
@@ -89,7 +92,9 @@ def control_rows(dossier: Dossier) -> list[dict]:
                 "from": previous.agency.name if previous and previous.agency else _("Công dân"),
                 "from_person": previous.assignee or previous.actor_name if previous else "",
                 "to": event.agency.name if event.agency else "",
-                "to_person": event.assignee or "",
+                # A proposal to no one in particular goes to the agency's leadership.
+                "to_person": event.assignee
+                or (_("Lãnh đạo cơ quan") if event.action == EventAction.PROPOSE else ""),
                 "result": result,
             }
         )

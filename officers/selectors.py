@@ -73,3 +73,18 @@ def officers_of(agency: Agency):
 def agencies_above(agency: Agency) -> QuerySet[Agency]:
     """Return `agency` and every agency above it: whose officers have it in their scope."""
     return Agency.objects.filter(code__in=[code for code in agency.path.split("/") if code])
+
+
+def leaders_above(agency: Agency):
+    """Return the active leaders who have `agency` in their scope: who may approve its results."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            officer__agencies__in=agencies_above(agency),
+            groups__name=str(Role.LEADER.label),
+            is_active=True,
+        )
+        .distinct()
+    )

@@ -45,6 +45,11 @@ class DossierPagesMixin:
             ),
             path("<int:pk>/ket-qua/", view(self.result_view), name="dossiers_dossier_result"),
             path(
+                "<int:pk>/du-thao/<int:proposal_pk>/",
+                view(self.draft_view),
+                name="dossiers_dossier_draft",
+            ),
+            path(
                 "<int:pk>/phieu/<slug:kind>.pdf",
                 view(self.slip_view),
                 name="dossiers_dossier_slip",
@@ -66,8 +71,7 @@ class DossierPagesMixin:
         roles = user_roles(request.user)
         actions = [
             (action, A(action).label)
-            for action in workflow.OFFICER_ACTIONS
-            if workflow.is_allowed(action, status=dossier.status, roles=roles)
+            for action in workflow.officer_actions(dossier, user=request.user, roles=roles)
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -91,7 +95,8 @@ class DossierPagesMixin:
         if action not in workflow.OFFICER_ACTIONS:
             raise Http404
         dossier = self._dossier(request, pk)
-        if not workflow.is_allowed(action, status=dossier.status, roles=user_roles(request.user)):
+        roles = user_roles(request.user)
+        if action not in workflow.officer_actions(dossier, user=request.user, roles=roles):
             messages.error(
                 request,
                 _(
@@ -153,6 +158,15 @@ class DossierPagesMixin:
         if not dossier.result_file:
             raise Http404
         return FileResponse(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf")
+
+    def draft_view(self, request, pk, proposal_pk):
+        dossier = self._dossier(request, pk)
+        proposal = next((p for p in dossier.proposals.all() if p.pk == proposal_pk), None)
+        if proposal is None or not proposal.draft:
+            raise Http404
+        return FileResponse(
+            proposal.draft.open("rb"), filename=f"du-thao-{dossier.code}-{proposal.pk}.pdf"
+        )
 
     def slip_view(self, request, pk, kind):
         dossier = self._dossier(request, pk)

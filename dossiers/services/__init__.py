@@ -1,12 +1,18 @@
 """Every write of the intake wizard and every dossier status change goes through here.
 
 Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
-`desk` (the one-stop desk's actions), `resolution` (fees, result, deadlines, withdrawal),
+`desk` (the one-stop desk's actions), `approval` (the proposal to the leader, approval, sending
+back), `resolution` (fees, stop, result, deadlines, withdrawal),
 `maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
 
 from dossiers.receipts import dossier_receipt_pdf
+from dossiers.services.approval import (
+    dossier_approve,
+    dossier_propose,
+    dossier_send_back,
+)
 from dossiers.services.desk import (
     dossier_accept,
     dossier_assign,
@@ -42,10 +48,12 @@ from dossiers.services.resolution import (
 __all__ = [
     "dossier_accept",
     "dossier_apologize",
+    "dossier_approve",
     "dossier_assign",
     "dossier_confirm_fee",
     "dossier_forward",
     "dossier_note_add",
+    "dossier_propose",
     "dossier_receipt_pdf",
     "dossier_receive_supplement",
     "dossier_refuse",
@@ -55,6 +63,7 @@ __all__ = [
     "dossier_resolve",
     "dossier_return_previous",
     "dossier_return_result",
+    "dossier_send_back",
     "dossier_stop",
     "dossier_submit",
     "dossier_withdraw",
