@@ -63,6 +63,7 @@ HAND_OVER = {
     EventAction.PROPOSE,
     EventAction.APPROVE,
     EventAction.SEND_BACK,
+    EventAction.RECALL,
     EventAction.RESOLVE,
     EventAction.RETURN_RESULT,
     EventAction.SUPPLEMENT,

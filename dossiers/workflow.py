@@ -21,11 +21,15 @@ CITIZEN = "citizen"
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[int]
-    # None: the status stays (or, for a supplement, returns to where it was)
+    # None: the status stays (or, for a supplement or a recall, returns to where it was)
     target: int | None
     roles: frozenset[str]
     # True: only while a proposal awaits the leader; False: only while none does; None: either.
     awaiting_approval: bool | None = None
+
+
+# The hand-overs their author may take back ("Thu hồi") while they are the dossier's last step.
+RECALLABLE = frozenset({A.FORWARD, A.PROPOSE})
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -64,6 +68,10 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     A.SEND_BACK: Transition(
         frozenset({S.PROCESSING}), S.PROCESSING, frozenset({R.LEADER}), awaiting_approval=True
+    ),
+    # Only its author, and only while it is the last step (services.approval.dossier_recall).
+    A.RECALL: Transition(
+        frozenset({S.PROCESSING}), None, frozenset({R.RECEIVING, R.SPECIALIST, R.LEADER})
     ),
     A.REQUEST_FEE: Transition(
         frozenset({S.ACCEPTED, S.PROCESSING}),
@@ -106,6 +114,7 @@ OFFICER_ACTIONS = [
     A.PROPOSE,
     A.APPROVE,
     A.SEND_BACK,
+    A.RECALL,
     A.REQUEST_FEE,
     A.CONFIRM_FEE,
     A.RESOLVE,
@@ -131,9 +140,23 @@ def is_allowed(
     )
 
 
+def can_recall(last_event, user) -> bool:
+    """Whether `user` may take back the dossier's `last_event`: their own hand-over, which the
+    next step has not acted on (it is still the last)."""
+    return (
+        last_event is not None
+        and last_event.action in RECALLABLE
+        and last_event.actor_id is not None
+        and last_event.actor_id == user.pk
+    )
+
+
 def officer_actions(dossier, *, user, roles: set[str]) -> list[str]:
-    """The actions `user` (with `roles`) may take on `dossier` now, in the buttons' order."""
-    return [
+    """The actions `user` (with `roles`) may take on `dossier` now, in the buttons' order.
+
+    Reads `dossier.events.all()` (prefetched by the back-office pages) for the recall.
+    """
+    actions = [
         action
         for action in OFFICER_ACTIONS
         if is_allowed(
@@ -143,3 +166,8 @@ def officer_actions(dossier, *, user, roles: set[str]) -> list[str]:
             awaiting_approval=dossier.awaiting_approval,
         )
     ]
+    if A.RECALL in actions:
+        events = list(dossier.events.all())
+        if not can_recall(events[-1] if events else None, user):
+            actions.remove(A.RECALL)
+    return actions

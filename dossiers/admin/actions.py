@@ -45,6 +45,7 @@ SERVICES = {
     A.PROPOSE: services.dossier_propose,
     A.APPROVE: services.dossier_approve,
     A.SEND_BACK: services.dossier_send_back,
+    A.RECALL: services.dossier_recall,
     A.REQUEST_FEE: services.dossier_request_fee,
     A.CONFIRM_FEE: services.dossier_confirm_fee,
     A.STOP: services.dossier_stop,

@@ -198,6 +198,7 @@ FORMS = {
     A.PROPOSE: ProposalForm,
     A.APPROVE: ApprovalForm,
     A.SEND_BACK: ReasonForm,
+    A.RECALL: ActionForm,
     A.REQUEST_FEE: ActionForm,
     A.CONFIRM_FEE: ActionForm,
     A.STOP: ReasonForm,

@@ -2,7 +2,7 @@
 
 Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
 `desk` (the one-stop desk's actions), `approval` (the proposal to the leader, approval, sending
-back), `resolution` (fees, stop, result, deadlines, withdrawal),
+back, recall), `resolution` (fees, stop, result, deadlines, withdrawal),
 `maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
@@ -11,6 +11,7 @@ from dossiers.receipts import dossier_receipt_pdf
 from dossiers.services.approval import (
     dossier_approve,
     dossier_propose,
+    dossier_recall,
     dossier_send_back,
 )
 from dossiers.services.desk import (
@@ -55,6 +56,7 @@ __all__ = [
     "dossier_note_add",
     "dossier_propose",
     "dossier_receipt_pdf",
+    "dossier_recall",
     "dossier_receive_supplement",
     "dossier_refuse",
     "dossier_request_fee",

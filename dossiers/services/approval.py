@@ -1,10 +1,13 @@
-"""The leader's approval.
+"""The leader's approval and taking a hand-over back.
 
 The specialist does not mark the result ready alone: they submit the draft result to the leader
 ("Trình lãnh đạo"), who approves it ("Phê duyệt": the draft becomes the result, status 9) or
 sends it back with a reason ("Trả lại chuyên viên"). The proposal (models.Proposal) keeps the
 draft and the decision; while it awaits, the dossier points at it and is with the agency's
 leadership (the leader named in it, or any leader: the "Chờ lãnh đạo phê duyệt" queue).
+
+"Thu hồi": the author of the dossier's last hand-over (a forward or a proposal) takes it back
+before the next step has acted on it.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import workflow
 from dossiers.constants import DossierStatus, EventAction, ProposalOutcome
 from dossiers.models import DossierEvent, Proposal
 from dossiers.services.common import (
@@ -113,5 +117,47 @@ def dossier_send_back(*, dossier_id: int, actor: Actor, reason: str) -> DossierE
         EventAction.SEND_BACK,
         fields=["pending_proposal", "current_department", "assignee"],
         note=reason,
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_recall(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
+    """Take back one's own last hand-over (a forward or a proposal) before anyone acts on it:
+    the dossier returns to where it was before, with the status it had."""
+    dossier = lock(dossier_id, actor, EventAction.RECALL)
+    last_two = list(dossier.events.order_by("-created_at", "-pk")[:2])
+    hand_over = last_two[0] if last_two else None
+    if not workflow.can_recall(hand_over, actor):
+        raise ValidationError(
+            _(
+                "Chỉ thu hồi được bước chuyển hồ sơ gần nhất do chính bạn thực hiện, "
+                "khi bước sau chưa xử lý."
+            ),
+            code="not_recallable",
+        )
+    now = timezone.now()
+    if hand_over.action == EventAction.PROPOSE:
+        proposal = close_proposal(dossier, actor, ProposalOutcome.RECALLED, now=now, note=note)
+        dossier.current_department_id = proposal.department_id
+        dossier.assignee_id = proposal.proposed_by_id
+        to_status = dossier.status
+    else:
+        # A forward: back to the holder after the step before it (every step records the
+        # holder it leaves), and to the status the forward found.
+        if len(last_two) < 2:
+            raise ValidationError(_("Không có bước trước để trả hồ sơ về."), code="not_recallable")
+        before = last_two[1]
+        in_department = before.agency_id not in (None, dossier.receiving_agency_id)
+        dossier.current_department_id = before.agency_id if in_department else None
+        dossier.assignee_id = before.assignee_id
+        to_status = hand_over.from_status
+    return record(
+        dossier,
+        actor,
+        EventAction.RECALL,
+        fields=["pending_proposal", "current_department", "assignee"],
+        to_status=to_status,
+        note=note,
         now=now,
     )

@@ -1,5 +1,5 @@
-"""The back-office pages of the leader's approval: exactly the buttons each role may press, the
-leaders' queue, the draft's file, and the action pages' queries pinned."""
+"""The back-office pages of the leader's approval and recall: exactly the buttons each role may
+press, the leaders' queue, the draft's file, and the action pages' queries pinned."""
 
 import re
 
@@ -17,7 +17,7 @@ from tests.dossiers.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
-NEW_ACTIONS = ["propose", "approve", "send_back"]
+NEW_ACTIONS = ["propose", "approve", "send_back", "recall"]
 
 
 def url(name, *args):
@@ -55,14 +55,16 @@ def test_each_role_sees_exactly_its_buttons_along_the_approval(client, catalogue
     # With the specialist: they propose; the leader may sign directly; nobody approves yet.
     assert buttons(client, desk["specialist"], dossier) & {*NEW_ACTIONS, "resolve"} == {"propose"}
     assert buttons(client, desk["leader"], dossier) & {*NEW_ACTIONS, "resolve"} == {"resolve"}
-    assert buttons(client, desk["receiving"], dossier) & {*NEW_ACTIONS, "resolve"} == set()
+    # The desk forwarded it last: it may take that back while the department has not acted.
+    assert buttons(client, desk["receiving"], dossier) & {*NEW_ACTIONS, "resolve"} == {"recall"}
 
     propose(dossier, desk)
     assert buttons(client, desk["leader"], dossier) & {*NEW_ACTIONS, "resolve"} == {
         "approve",
         "send_back",
     }
-    assert buttons(client, desk["specialist"], dossier) & {*NEW_ACTIONS, "resolve"} == set()
+    # The author may take the proposal back; nobody else may.
+    assert buttons(client, desk["specialist"], dossier) & {*NEW_ACTIONS, "resolve"} == {"recall"}
     assert buttons(client, desk["receiving"], dossier) & {*NEW_ACTIONS, "resolve"} == set()
 
     services.dossier_send_back(dossier_id=dossier.pk, actor=desk["leader"], reason="Sai tên")
@@ -75,6 +77,9 @@ def test_a_typed_url_of_a_button_not_shown_changes_nothing(client, catalogue, de
     propose(dossier, desk)
     client.force_login(desk["specialist"])  # the proposer does not approve their own draft
     response = client.post(url("action", dossier.pk, "approve"), {"note": ""})
+    assert response.status_code == 302
+    client.force_login(desk["receiving"])  # not the author: no recall
+    response = client.post(url("action", dossier.pk, "recall"), {"note": ""})
     assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).awaiting_approval
 
@@ -129,6 +134,8 @@ def setting(action, catalogue, desk):
     if action == "propose":
         return dossier, desk["specialist"], {"note": "Kính trình"}
     propose(dossier, desk)
+    if action == "recall":
+        return dossier, desk["specialist"], {"note": ""}
     return dossier, desk["leader"], {"note": "Đồng ý" if action == "approve" else "Sai tên"}
 
 
@@ -138,7 +145,7 @@ def grow(dossier, catalogue, desk, action):
         make_officer(f"lanhdao{n}", Role.LEADER, agencies=[catalogue["long_bien"]])
     awaiting = Dossier.objects.get(pk=dossier.pk).awaiting_approval
     if awaiting:
-        services.dossier_send_back(dossier_id=dossier.pk, actor=desk["leader"], reason="Sửa")
+        services.dossier_recall(dossier_id=dossier.pk, actor=desk["specialist"])
     for _ in range(2):
         propose(dossier, desk)
         services.dossier_send_back(dossier_id=dossier.pk, actor=desk["leader"], reason="Sửa")
@@ -159,11 +166,12 @@ def post_data(action, data):
 # queue, the dossier, the event (propose); the proposal, the desk officer who accepted, the
 # queue, the dossier, the event, the citizen's message and its documents (approve; the
 # procedure's parts come from the worker's cache); the proposal, the dossier, the event (send
-# back).
+# back); the last two events, the proposal, the dossier, the event (recall).
 QUERIES = {
     "propose": (16, 21),
     "approve": (15, 24),
     "send_back": (15, 20),
+    "recall": (15, 21),
 }
 
 

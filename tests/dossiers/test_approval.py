@@ -1,5 +1,7 @@
-"""The leader's approval (issue 14): each transition allowed and refused, by role and by agency;
-the approval path end to end."""
+"""The leader's approval and recall (issue 14): each transition allowed and refused, by role and
+by agency; the approval path end to end; recall only before the next step acts."""
+
+import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -251,6 +253,15 @@ def test_another_wards_officer_of_the_right_role_gets_not_found(action, catalogu
     assert after == before
 
 
+def test_another_wards_officer_cannot_recall(processing, desk, others):
+    propose(processing, desk)
+    code = code_of(
+        lambda: services.dossier_recall(dossier_id=processing.pk, actor=others["specialist"])
+    )
+    assert code == "not_found"
+    assert reload(processing).awaiting_approval
+
+
 def test_approve_or_send_back_needs_a_proposal(processing, desk):
     assert code_of(lambda: _approve(processing, desk["leader"])) == "no_proposal"
     assert code_of(lambda: _send_back(processing, desk["leader"])) == "no_proposal"
@@ -332,3 +343,131 @@ def test_stop_or_withdrawal_closes_the_proposal(processing, desk, how):
     assert dossier.status in (S.STOPPED, S.WITHDRAWN) and not dossier.awaiting_approval
     proposal = Proposal.objects.get()
     assert proposal.outcome == ProposalOutcome.CLOSED and proposal.closed_at is not None
+
+
+# --- Recall ("Thu hồi") --------------------------------------------------------------------
+
+
+def test_the_desk_recalls_a_forward_before_the_department_acts(catalogue, desk):
+    accepted = in_state("accepted", catalogue, desk)
+    services.dossier_forward(
+        dossier_id=accepted.pk,
+        actor=desk["receiving"],
+        department=desk["justice"],
+        assignee=desk["specialist"],
+    )
+    event = services.dossier_recall(dossier_id=accepted.pk, actor=desk["receiving"], note="Nhầm")
+    back = reload(accepted)
+    assert (event.action, event.from_status, event.to_status) == (A.RECALL, 4, 2)
+    assert back.status == S.ACCEPTED
+    assert (back.current_department, back.assignee) == (None, desk["receiving"])
+    assert (event.agency, event.assignee, event.note) == (
+        catalogue["long_bien"],
+        desk["receiving"],
+        "Nhầm",
+    )
+    # Nothing left to take back: the recall is the last step now.
+    code = code_of(lambda: services.dossier_recall(dossier_id=accepted.pk, actor=desk["receiving"]))
+    assert code == "illegal_transition"
+
+
+def test_the_specialist_recalls_a_forward_to_another_officer(processing, desk):
+    colleague = make_officer(
+        "chuyenvien2",
+        Role.SPECIALIST,
+        agencies=[processing.receiving_agency],
+        department=desk["justice"],
+    )
+    services.dossier_forward(
+        dossier_id=processing.pk,
+        actor=desk["specialist"],
+        department=desk["justice"],
+        assignee=colleague,
+    )
+    services.dossier_recall(dossier_id=processing.pk, actor=desk["specialist"])
+    back = reload(processing)
+    assert (back.status, back.current_department, back.assignee) == (
+        S.PROCESSING,
+        desk["justice"],
+        desk["specialist"],
+    )
+
+
+def test_no_recall_once_the_next_step_acted(catalogue, desk):
+    accepted = in_state("accepted", catalogue, desk)
+    services.dossier_forward(
+        dossier_id=accepted.pk, actor=desk["receiving"], department=desk["justice"]
+    )
+    # The department gives it to its specialist: the next step has acted.
+    services.dossier_assign(
+        dossier_id=accepted.pk, actor=desk["specialist"], assignee=desk["specialist"]
+    )
+    code = code_of(lambda: services.dossier_recall(dossier_id=accepted.pk, actor=desk["receiving"]))
+    assert code == "not_recallable"
+    assert reload(accepted).assignee == desk["specialist"]
+
+
+def test_only_the_author_recalls(processing, desk):
+    propose(processing, desk)
+    leader = desk["leader"]
+    code = code_of(lambda: services.dossier_recall(dossier_id=processing.pk, actor=leader))
+    assert code == "not_recallable"
+    assert reload(processing).awaiting_approval
+
+
+def test_the_specialist_recalls_a_proposal_before_the_leader_decides(processing, desk):
+    propose(processing, desk, leader=desk["leader"])
+    event = services.dossier_recall(
+        dossier_id=processing.pk, actor=desk["specialist"], note="Sửa lại dự thảo"
+    )
+    back = reload(processing)
+    assert (event.action, event.from_status, event.to_status) == (A.RECALL, 4, 4)
+    assert not back.awaiting_approval
+    assert (back.current_department, back.assignee) == (desk["justice"], desk["specialist"])
+    proposal = Proposal.objects.get()
+    assert (proposal.outcome, proposal.closed_by, proposal.outcome_note) == (
+        ProposalOutcome.RECALLED,
+        desk["specialist"],
+        "Sửa lại dự thảo",
+    )
+    # The leader has nothing left to decide; the specialist may propose again.
+    assert code_of(lambda: _approve(processing, desk["leader"])) == "no_proposal"
+    propose(processing, desk)
+    assert reload(processing).awaiting_approval
+
+
+@pytest.mark.parametrize("leader_acts", ["send_back", "reset_deadline"])
+def test_no_recall_of_a_proposal_once_the_leader_acted(processing, desk, leader_acts):
+    propose(processing, desk)
+    if leader_acts == "send_back":
+        _send_back(processing, desk["leader"])
+    else:
+        services.dossier_reset_deadline(
+            dossier_id=processing.pk,
+            actor=desk["leader"],
+            new_due_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
+            reason="Cần xác minh thêm",
+        )
+    code = code_of(
+        lambda: services.dossier_recall(dossier_id=processing.pk, actor=desk["specialist"])
+    )
+    assert code == "not_recallable"
+
+
+def test_return_previous_skips_what_was_taken_back_or_sent_back(catalogue, desk):
+    """A recalled forward and a proposal sent back leave the holder as before them, so "Trả lại
+    bước trước" goes to the holder before the forward that stands."""
+    accepted = in_state("accepted", catalogue, desk)
+    forward = {"actor": desk["receiving"], "department": desk["justice"]}
+    services.dossier_forward(dossier_id=accepted.pk, **forward)
+    services.dossier_recall(dossier_id=accepted.pk, actor=desk["receiving"])
+    services.dossier_forward(dossier_id=accepted.pk, assignee=desk["specialist"], **forward)
+    propose(accepted, desk)
+    _send_back(accepted, desk["leader"])
+    propose(accepted, desk)
+    services.dossier_recall(dossier_id=accepted.pk, actor=desk["specialist"])
+    services.dossier_return_previous(
+        dossier_id=accepted.pk, actor=desk["specialist"], note="Thiếu giấy tờ"
+    )
+    back = reload(accepted)
+    assert (back.current_department, back.assignee) == (None, desk["receiving"])

@@ -2,6 +2,7 @@
 
 import pytest
 
+from dossiers import services
 from dossiers.constants import DossierStatus as S
 from dossiers.models import Dossier, SupplementRequest
 from notifications.models import Message
@@ -93,6 +94,7 @@ def test_officer_processes_a_dossier_end_to_end(page, catalogue, desk, tmp_path,
     page.locator("#action-form input[type=submit]").click()
     assert page.get_by_text("Đã thực hiện “Trình lãnh đạo”").is_visible()
     assert page.locator("#awaiting-approval").inner_text() == "Chờ lãnh đạo phê duyệt"
+    assert page.locator("#dossier-actions").get_by_role("link", name="Thu hồi").is_visible()
 
     log_in(page, "lanhdao")
     assert page.locator("#queues .queue-cho-phe-duyet .queue-count").inner_text() == "1"
@@ -135,6 +137,56 @@ def test_officer_processes_a_dossier_end_to_end(page, catalogue, desk, tmp_path,
     assert list(Message.objects.filter(template="result_ready").values_list("context__note")) == [
         ("Mang theo CCCD khi đến nhận",)
     ]
+
+
+def test_leader_sends_back_and_the_specialist_recalls(page, catalogue, desk, tmp_path, screenshot):
+    dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
+    services.dossier_accept(dossier_id=dossier.pk, actor=desk["receiving"])
+    services.dossier_forward(
+        dossier_id=dossier.pk,
+        actor=desk["receiving"],
+        department=desk["justice"],
+        assignee=desk["specialist"],
+    )
+    draft = tmp_path / "du-thao.pdf"
+    draft.write_bytes(PDF_BYTES)
+    log_in(page, "chuyenvien")
+    page.goto(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
+    act(
+        page,
+        "Trình lãnh đạo",
+        lambda p: p.get_by_label("Dự thảo kết quả").set_input_files(str(draft)),
+    )
+
+    log_in(page, "lanhdao")
+    page.goto(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
+    act(
+        page,
+        "Trả lại chuyên viên",
+        lambda p: p.get_by_label("Lý do").fill("Ghi sai quê quán trên dự thảo"),
+    )
+    assert not page.locator("#dossier-actions").get_by_role("link", name="Phê duyệt").count()
+
+    log_in(page, "chuyenvien")
+    page.locator("#queues .queue-giao-cho-toi").click()
+    page.get_by_role("link", name=dossier.code).click()
+    assert page.locator("#proposals").get_by_text("Ghi sai quê quán trên dự thảo").is_visible()
+    act(
+        page,
+        "Trình lãnh đạo",
+        lambda p: p.get_by_label("Dự thảo kết quả").set_input_files(str(draft)),
+    )
+    # Taken back before the leader acts on it.
+    act(page, "Thu hồi", lambda p: p.get_by_label("Ghi chú").fill("Bổ sung chữ ký số"))
+    assert not page.locator("#awaiting-approval").count()
+    assert page.locator("#dossier-actions").get_by_role("link", name="Trình lãnh đạo").is_visible()
+    screenshot(page, "recalled")
+    outcomes = page.locator("#proposals tbody tr td:last-child").all_inner_texts()
+    assert [text.split(" · ")[0] for text in outcomes] == [
+        "Trả lại chuyên viên",
+        "Người trình đã thu hồi",
+    ]
+    assert Dossier.objects.get(pk=dossier.pk).assignee == desk["specialist"]
 
 
 def test_overdue_dossier_is_flagged(page, catalogue, desk, screenshot):
