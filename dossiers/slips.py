@@ -64,6 +64,7 @@ HAND_OVER = {
     EventAction.APPROVE,
     EventAction.SEND_BACK,
     EventAction.RECALL,
+    EventAction.END,
     EventAction.RESOLVE,
     EventAction.RETURN_RESULT,
     EventAction.SUPPLEMENT,

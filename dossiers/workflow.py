@@ -81,6 +81,13 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     A.CONFIRM_FEE: Transition(frozenset({S.FEE_REQUESTED}), S.PROCESSING, frozenset({R.RECEIVING})),
     A.STOP: Transition(ACTIVE, S.STOPPED, frozenset({R.LEADER})),
+    # The dossier ends without a result because the citizen did not supplement it or did not
+    # pay: no national code of its own, so the closest, 8 "Dừng xử lý", under its own event.
+    A.END: Transition(
+        frozenset({S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED}),
+        S.STOPPED,
+        frozenset({R.RECEIVING, R.LEADER}),
+    ),
     # The leader signs the result directly; the specialist goes through a proposal.
     A.RESOLVE: Transition(
         frozenset({S.PROCESSING}), S.RESOLVED, frozenset({R.LEADER}), awaiting_approval=False
@@ -123,6 +130,7 @@ OFFICER_ACTIONS = [
     A.ASSIGN,
     A.RESET_DEADLINE,
     A.APOLOGIZE,
+    A.END,
     A.STOP,
 ]
 

@@ -202,6 +202,7 @@ FORMS = {
     A.REQUEST_FEE: ActionForm,
     A.CONFIRM_FEE: ActionForm,
     A.STOP: ReasonForm,
+    A.END: ReasonForm,
     A.RESOLVE: ResultForm,
     A.RETURN_RESULT: ReturnResultForm,
     A.RESET_DEADLINE: NewDueDateForm,

@@ -2,7 +2,7 @@
 
 Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
 `desk` (the one-stop desk's actions), `approval` (the proposal to the leader, approval, sending
-back, recall), `resolution` (fees, stop, result, deadlines, withdrawal),
+back, recall), `resolution` (fees, stop and end, result, deadlines, withdrawal),
 `maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
@@ -38,6 +38,7 @@ from dossiers.services.maintenance import drafts_purge_expired, procedures_refre
 from dossiers.services.resolution import (
     dossier_apologize,
     dossier_confirm_fee,
+    dossier_end,
     dossier_request_fee,
     dossier_reset_deadline,
     dossier_resolve,
@@ -52,6 +53,7 @@ __all__ = [
     "dossier_approve",
     "dossier_assign",
     "dossier_confirm_fee",
+    "dossier_end",
     "dossier_forward",
     "dossier_note_add",
     "dossier_propose",

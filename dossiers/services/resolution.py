@@ -1,4 +1,4 @@
-"""The actions after the desk: fees, stopping, the result and its return, deadlines,
+"""The actions after the desk: fees, stopping or ending, the result and its return, deadlines,
 apology, and the citizen's withdrawal. The specialist's way to a result, through the leader's
 approval, is in `approval`."""
 
@@ -61,6 +61,22 @@ def dossier_stop(*, dossier_id: int, actor: Actor, reason: str) -> DossierEvent:
         now=now,
     )
     notify(dossier, "dossier_stopped", reason=reason)
+    return event
+
+
+@transaction.atomic
+def dossier_end(*, dossier_id: int, actor: Actor, reason: str) -> DossierEvent:
+    """End a dossier without a result ("Kết thúc") because the citizen did not supplement it
+    or did not pay as asked. The national codes have no status for it: the dossier takes the
+    closest, 8 "Dừng xử lý", and the history says "Kết thúc" with the reason."""
+    require_reason(reason, _("Vui lòng ghi rõ lý do kết thúc hồ sơ."))
+    dossier = lock(dossier_id, actor, EventAction.END)
+    now = timezone.now()
+    dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    event = record(
+        dossier, actor, EventAction.END, to_status=DossierStatus.STOPPED, note=reason, now=now
+    )
+    notify(dossier, "dossier_ended", reason=reason)
     return event
 
 

@@ -1,5 +1,5 @@
-"""The back-office pages of the leader's approval and recall: exactly the buttons each role may
-press, the leaders' queue, the draft's file, and the action pages' queries pinned."""
+"""The back-office pages of the leader's approval, recall and end: exactly the buttons each role
+may press, the leaders' queue, the draft's file, and the action pages' queries pinned."""
 
 import re
 
@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers import services
+from dossiers.constants import DossierStatus as S
 from dossiers.models import Dossier
 from dossiers.uploads import inspect
 from officers.constants import Role
@@ -17,7 +18,7 @@ from tests.dossiers.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
-NEW_ACTIONS = ["propose", "approve", "send_back", "recall"]
+NEW_ACTIONS = ["propose", "approve", "send_back", "recall", "end"]
 
 
 def url(name, *args):
@@ -70,6 +71,16 @@ def test_each_role_sees_exactly_its_buttons_along_the_approval(client, catalogue
     services.dossier_send_back(dossier_id=dossier.pk, actor=desk["leader"], reason="Sai tên")
     assert buttons(client, desk["specialist"], dossier) & set(NEW_ACTIONS) == {"propose"}
     assert buttons(client, desk["leader"], dossier) & set(NEW_ACTIONS) == set()
+
+
+def test_end_button_for_the_desk_and_the_leader_while_the_citizen_is_awaited(
+    client, catalogue, desk
+):
+    dossier = in_state("supplement_requested", catalogue, desk)
+    assert "end" in buttons(client, desk["receiving"], dossier)
+    assert "end" in buttons(client, desk["leader"], dossier)
+    assert "end" not in buttons(client, desk["specialist"], dossier)
+    assert "end" not in buttons(client, desk["leader"], in_state("processing", catalogue, desk))
 
 
 def test_a_typed_url_of_a_button_not_shown_changes_nothing(client, catalogue, desk):
@@ -130,6 +141,12 @@ def test_another_wards_officer_reaches_no_draft_and_no_new_action(client, catalo
 
 def setting(action, catalogue, desk):
     """The dossier, the officer and the form data of `action`'s page."""
+    if action == "end":
+        return (
+            in_state("supplement_requested", catalogue, desk),
+            desk["receiving"],
+            {"note": "Quá hạn bổ sung"},
+        )
     dossier = in_state("processing", catalogue, desk)
     if action == "propose":
         return dossier, desk["specialist"], {"note": "Kính trình"}
@@ -144,6 +161,8 @@ def grow(dossier, catalogue, desk, action):
     for n in range(3):
         make_officer(f"lanhdao{n}", Role.LEADER, agencies=[catalogue["long_bien"]])
     awaiting = Dossier.objects.get(pk=dossier.pk).awaiting_approval
+    if dossier.status != S.PROCESSING:
+        return
     if awaiting:
         services.dossier_recall(dossier_id=dossier.pk, actor=desk["specialist"])
     for _ in range(2):
@@ -166,12 +185,14 @@ def post_data(action, data):
 # queue, the dossier, the event (propose); the proposal, the desk officer who accepted, the
 # queue, the dossier, the event, the citizen's message and its documents (approve; the
 # procedure's parts come from the worker's cache); the proposal, the dossier, the event (send
-# back); the last two events, the proposal, the dossier, the event (recall).
+# back); the last two events, the proposal, the dossier, the event (recall); the supplement
+# request, the dossier, the event, the message and its documents (end).
 QUERIES = {
     "propose": (16, 21),
     "approve": (15, 24),
     "send_back": (15, 20),
     "recall": (15, 21),
+    "end": (15, 22),
 }
 
 

@@ -1,5 +1,5 @@
-"""The leader's approval and recall (issue 14): each transition allowed and refused, by role and
-by agency; the approval path end to end; recall only before the next step acts."""
+"""The leader's approval, recall and end (issue 14): each transition allowed and refused, by role
+and by agency; the approval path end to end; recall only before the next step acts."""
 
 import datetime
 
@@ -202,11 +202,16 @@ def _propose(dossier, user):
     return services.dossier_propose(dossier_id=dossier.pk, actor=user, draft_file=draft())
 
 
+def _end(dossier, user):
+    return services.dossier_end(dossier_id=dossier.pk, actor=user, reason="Quá hạn bổ sung")
+
+
 # action: (how, the state it starts from, the roles allowed, the roles refused, the status after)
 CASES = {
     A.PROPOSE: (_propose, "processing", ["specialist"], ["leader", "receiving"], S.PROCESSING),
     A.APPROVE: (_approve, "awaiting", ["leader"], ["specialist", "receiving"], S.RESOLVED),
     A.SEND_BACK: (_send_back, "awaiting", ["leader"], ["specialist", "receiving"], S.PROCESSING),
+    A.END: (_end, "supplement_requested", ["receiving", "leader"], ["specialist"], S.STOPPED),
 }
 
 
@@ -245,8 +250,8 @@ def test_refused_to_other_roles_changes_nothing(action, role, catalogue, desk):
 def test_another_wards_officer_of_the_right_role_gets_not_found(action, catalogue, desk, others):
     how, state, allowed, _, _ = CASES[action]
     dossier = start(state, catalogue, desk)
-    # Hà Đông's officer of the role that may act here.
-    outsider = others[allowed[0]]
+    # Hà Đông's officer of the role that may act here (its one-stop officer for the desk's).
+    outsider = others.get(allowed[0], desk["other_ward"])
     before = (reload(dossier).updated_at, DossierEvent.objects.count(), Proposal.objects.count())
     assert code_of(lambda: how(dossier, outsider)) == "not_found"
     after = (reload(dossier).updated_at, DossierEvent.objects.count(), Proposal.objects.count())
@@ -452,6 +457,45 @@ def test_no_recall_of_a_proposal_once_the_leader_acted(processing, desk, leader_
         lambda: services.dossier_recall(dossier_id=processing.pk, actor=desk["specialist"])
     )
     assert code == "not_recallable"
+
+
+# --- End ("Kết thúc") ----------------------------------------------------------------------
+
+
+def test_end_without_a_supplement(catalogue, desk):
+    dossier = in_state("supplement_requested", catalogue, desk)
+    event = services.dossier_end(
+        dossier_id=dossier.pk,
+        actor=desk["receiving"],
+        reason="Quá thời hạn bổ sung mà công dân không bổ sung hồ sơ",
+    )
+    ended = reload(dossier)
+    # No national code of its own: the closest, 8, under its own event.
+    assert ended.status == S.STOPPED
+    assert (event.action, event.from_status, event.to_status) == (A.END, 5, 8)
+    assert ended.events.last().get_action_display() == "Kết thúc"
+    assert ended.supplements.get().closed_at == event.created_at
+    message = Message.objects.get(template="dossier_ended")
+    assert message.context["reason"] == "Quá thời hạn bổ sung mà công dân không bổ sung hồ sơ"
+    assert not Message.objects.filter(template="dossier_stopped").exists()
+    # Final: nothing more happens.
+    assert code_of(lambda: _end(dossier, desk["leader"])) == "illegal_transition"
+
+
+def test_end_unpaid_fee_by_the_leader(catalogue, desk):
+    dossier = in_state("fee_requested", catalogue, desk)
+    services.dossier_end(dossier_id=dossier.pk, actor=desk["leader"], reason="Không nộp phí")
+    assert reload(dossier).status == S.STOPPED
+
+
+def test_end_needs_a_reason_and_a_dossier_waiting_on_the_citizen(catalogue, desk, processing):
+    waiting = in_state("supplement_requested", catalogue, desk)
+    code = code_of(
+        lambda: services.dossier_end(dossier_id=waiting.pk, actor=desk["receiving"], reason="")
+    )
+    assert code == "reason_required"
+    # A dossier being processed is stopped (by the leader, "Dừng xử lý"), not ended.
+    assert code_of(lambda: _end(processing, desk["receiving"])) == "illegal_transition"
 
 
 def test_return_previous_skips_what_was_taken_back_or_sent_back(catalogue, desk):

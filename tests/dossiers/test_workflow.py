@@ -96,6 +96,11 @@ def test_typical_path_with_a_supplement(dossier, desk, catalogue):
         (A.PROPOSE, S.PROCESSING, "leader", False),
         (A.PROPOSE, S.PROCESSING, "receiving", False),
         (A.PROPOSE, S.ACCEPTED, "specialist", False),
+        (A.END, S.SUPPLEMENT_REQUESTED, "receiving", True),
+        (A.END, S.FEE_REQUESTED, "leader", True),
+        (A.END, S.SUPPLEMENT_REQUESTED, "specialist", False),
+        (A.END, S.PROCESSING, "receiving", False),
+        (A.END, S.RESOLVED, "leader", False),
         (A.RECALL, S.PROCESSING, "receiving", True),
         (A.RECALL, S.PROCESSING, "specialist", True),
         (A.RECALL, S.ACCEPTED, "receiving", False),
@@ -133,6 +138,9 @@ ACTIONS = {
     A.REQUEST_FEE: lambda d, u: services.dossier_request_fee(dossier_id=d.pk, actor=u),
     A.CONFIRM_FEE: lambda d, u: services.dossier_confirm_fee(dossier_id=d.pk, actor=u),
     A.STOP: lambda d, u: services.dossier_stop(dossier_id=d.pk, actor=u, reason="Đề nghị"),
+    A.END: lambda d, u: services.dossier_end(
+        dossier_id=d.pk, actor=u, reason="Quá hạn bổ sung mà công dân không bổ sung"
+    ),
     A.PROPOSE: lambda d, u: services.dossier_propose(
         dossier_id=d.pk, actor=u, draft_file=result_pdf()
     ),
@@ -162,6 +170,7 @@ EXPECTED = {
     A.REQUEST_FEE: (S.PROCESSING, "specialist", S.FEE_REQUESTED),
     A.CONFIRM_FEE: (S.FEE_REQUESTED, "receiving", S.PROCESSING),
     A.STOP: (S.PROCESSING, "leader", S.STOPPED),
+    A.END: (S.SUPPLEMENT_REQUESTED, "receiving", S.STOPPED),
     A.PROPOSE: (S.PROCESSING, "specialist", S.PROCESSING),
     A.RESOLVE: (S.PROCESSING, "leader", S.RESOLVED),
     A.RETURN_RESULT: (S.RESOLVED, "receiving", S.RETURNED),
