@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.constants import Channel, DossierStatus, EventAction
+from dossiers.constants import Channel, DossierStatus, EventAction, ProposalOutcome
 from procedures.constants import CopyType, ResultDelivery
 from procedures.models import Agency, Procedure, RequiredDocument
 
@@ -135,6 +135,15 @@ class Dossier(models.Model):
         _("xác nhận nộp trực tuyến"), upload_to="receipts/%Y/%m/", blank=True
     )
     receipt = models.FileField(_("giấy tiếp nhận"), upload_to="receipts/%Y/%m/", blank=True)
+    # The proposal awaiting the leader's decision, if any: the dossier is then with the leader.
+    pending_proposal = models.OneToOneField(
+        "Proposal",
+        verbose_name=_("tờ trình chờ phê duyệt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +156,13 @@ class Dossier(models.Model):
             # Only the national status codes (domain.md §4), whatever writes the row.
             models.CheckConstraint(
                 condition=models.Q(status__in=DossierStatus.values), name="dossier_status_known"
+            ),
+            # A proposal awaits the leader only while the dossier is being processed: whatever
+            # moves it elsewhere (stop, withdrawal) closes the proposal in the same save.
+            models.CheckConstraint(
+                condition=models.Q(pending_proposal__isnull=True)
+                | models.Q(status=DossierStatus.PROCESSING),
+                name="dossier_proposal_while_processing",
             ),
         ]
 
@@ -171,6 +187,11 @@ class Dossier(models.Model):
         """Whether the citizen may download the result: it exists and is delivered online."""
         online = ResultDelivery.ONLINE
         return bool(self.result_file) and online in (self.delivery, self.returned_via)
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Whether a proposal awaits the leader's decision (the dossier is with the leader)."""
+        return self.pending_proposal_id is not None
 
 
 class DossierSequence(models.Model):
@@ -309,6 +330,73 @@ class SupplementRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class Proposal(models.Model):
+    """A proposal to the leader (tờ trình): the draft result a specialist submits for approval.
+
+    While it awaits, the dossier points at it (Dossier.pending_proposal) and is with the leader;
+    the leader's approval (the draft becomes the result), sending back, or the proposer's recall
+    closes it. Closed proposals stay: every draft and every decision is kept.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="proposals")
+    draft = models.FileField(_("dự thảo kết quả"), upload_to=upload_path, max_length=255)
+    note = models.TextField(_("nội dung trình"), blank=True)
+    department = models.ForeignKey(
+        Agency,
+        verbose_name=_("phòng, ban trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Nơi hồ sơ trở về khi lãnh đạo trả lại hoặc người trình thu hồi."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("trình lúc"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lãnh đạo được trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Trống: bất kỳ lãnh đạo nào của cơ quan."),
+    )
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(
+        _("kết quả"), max_length=20, choices=ProposalOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("tờ trình lãnh đạo")
+        verbose_name_plural = _("tờ trình lãnh đạo")
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_proposal_per_dossier",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} · {self.proposed_at:%d/%m/%Y %H:%M}"
 
 
 class DossierNote(models.Model):

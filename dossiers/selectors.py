@@ -16,7 +16,14 @@ from dossiers import workflow
 from dossiers.constants import CLOCK_RUNNING, FINAL, EventAction
 from dossiers.constants import DossierStatus as S
 from dossiers.deadlines import calendar
-from dossiers.models import Dossier, DossierEvent, DossierNote, Draft, SupplementRequest
+from dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierNote,
+    Draft,
+    Proposal,
+    SupplementRequest,
+)
 from officers.selectors import agency_scope, user_roles
 from procedures.constants import ApplicantRole
 from procedures.models import Agency, Procedure
@@ -130,6 +137,12 @@ def _running() -> Q:
 QUEUES = [
     Queue("cho-tiep-nhan", _("Chờ tiếp nhận"), lambda **_: Q(status=S.NEW)),
     Queue("dang-xu-ly", _("Đang xử lý"), lambda **_: Q(status__in=[S.ACCEPTED, S.PROCESSING])),
+    # A column of the dossier, not a subquery: counted in the same pass as the others.
+    Queue(
+        "cho-phe-duyet",
+        _("Chờ lãnh đạo phê duyệt"),
+        lambda **_: Q(pending_proposal__isnull=False),
+    ),
     Queue("cho-bo-sung", _("Chờ bổ sung"), lambda **_: Q(status=S.SUPPLEMENT_REQUESTED)),
     Queue("da-bo-sung", _("Đã bổ sung"), lambda **_: _supplemented()),
     Queue("cho-thu-phi", _("Chờ thu phí"), lambda **_: Q(status=S.FEE_REQUESTED)),
@@ -265,6 +278,8 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
             "resolving_agency",
             "current_department",
             "assignee",
+            "pending_proposal__proposed_by",
+            "pending_proposal__department",
         )
         .prefetch_related(
             "procedure__form_fields",
@@ -275,6 +290,12 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
                 queryset=DossierEvent.objects.select_related("agency", "assignee", "actor"),
             ),
             "supplements",
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.select_related(
+                    "proposed_by", "leader", "closed_by", "department"
+                ),
+            ),
             Prefetch("notes", queryset=DossierNote.objects.select_related("author")),
         )
         .filter(pk=pk)
@@ -283,17 +304,14 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
 
 
 def officer_actions(user, dossier: Dossier) -> list[str]:
-    """The actions `user` may take on `dossier` now, in the page's order: none unless their
-    agency holds it (a desk sees a dossier at the resolving agency, but does not act on it)."""
+    """The actions `user` may take on `dossier` now, in the page's order (workflow's table and
+    recall rule): none unless their agency holds it (a desk sees a dossier at the resolving
+    agency, but does not act on it); "Chuyển liên thông" only where there is an agency to send
+    it to."""
+    actions = workflow.officer_actions(dossier, user=user, roles=user_roles(user))
     ids = agency_ids_in_scope(user)
     if ids is not None and dossier.holder_id not in ids:
-        return []
-    roles = user_roles(user)
-    actions = [
-        action
-        for action in workflow.OFFICER_ACTIONS
-        if workflow.is_allowed(action, status=dossier.status, roles=roles)
-    ]
+        return [action for action in actions if action == EventAction.RECALL]
     if EventAction.FORWARD_AGENCY in actions and (
         dossier.at_resolving_agency
         or procedure_resolving_agency(procedure=dossier.procedure, agency=dossier.receiving_agency)

@@ -83,6 +83,11 @@ HAND_OVER = {
     EventAction.FORWARD,
     EventAction.FORWARD_AGENCY,
     EventAction.RETURN_PREVIOUS,
+    EventAction.PROPOSE,
+    EventAction.APPROVE,
+    EventAction.SEND_BACK,
+    EventAction.RECALL,
+    EventAction.END,
     EventAction.RESOLVE,
     EventAction.RETURN_RESULT,
     EventAction.SUPPLEMENT,
@@ -115,7 +120,9 @@ def control_rows(dossier: Dossier) -> list[dict]:
                 "from": previous.agency.name if previous and previous.agency else _("Công dân"),
                 "to": unit,
                 "giver": event.actor_name,
-                "receiver": person_name(event.assignee) or unit,
+                # A proposal to no one in particular goes to the agency's leadership.
+                "receiver": person_name(event.assignee)
+                or (_("Lãnh đạo cơ quan") if event.action == EventAction.PROPOSE else unit),
                 "result": result,
             }
         )

@@ -93,3 +93,18 @@ def leader_of(agency: Agency):
         .order_by("pk")
         .first()
     )
+
+
+def leaders_above(agency: Agency):
+    """Return the active leaders who have `agency` in their scope: who may approve its results."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            officer__agencies__in=agencies_above(agency),
+            groups__name=str(Role.LEADER.label),
+            is_active=True,
+        )
+        .distinct()
+    )

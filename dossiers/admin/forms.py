@@ -118,6 +118,39 @@ class ResultForm(ActionForm):
         return uploads.inspect(self.cleaned_data["result"], max_mb=settings.UPLOAD_MAX_FILE_MB)
 
 
+class ProposalForm(ResultForm):
+    """Trình lãnh đạo: the draft result, to a named leader or to any leader of the agency."""
+
+    leader = forms.ModelChoiceField(
+        label=_("Lãnh đạo phê duyệt"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Bất kỳ lãnh đạo nào của cơ quan —"),
+    )
+
+    field_order = ["result", "leader", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].label = _("Dự thảo kết quả (PDF)")
+        self.fields["note"].label = _("Nội dung trình")
+        self.fields["leader"].queryset = officer_selectors.leaders_above(
+            self.dossier.holder
+        ).order_by("first_name", "username")
+        self.fields["leader"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+
+class ApprovalForm(ActionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Lời nhắn gửi công dân cùng thông báo có kết quả")
+        self.fields["note"].help_text = _(
+            "Không bắt buộc: lệ phí phải nộp, giấy tờ cần mang theo khi nhận kết quả…"
+        )
+
+
 class DeskSupplementForm(ActionForm):
     files = MultipleFileField(
         label=_("Giấy tờ công dân nộp bổ sung (không bắt buộc)"), required=False
@@ -162,9 +195,14 @@ FORMS = {
     A.SUPPLEMENT: DeskSupplementForm,
     A.FORWARD: ForwardForm,
     A.RETURN_PREVIOUS: ReasonForm,
+    A.PROPOSE: ProposalForm,
+    A.APPROVE: ApprovalForm,
+    A.SEND_BACK: ReasonForm,
+    A.RECALL: ActionForm,
     A.REQUEST_FEE: ActionForm,
     A.CONFIRM_FEE: ActionForm,
     A.STOP: ReasonForm,
+    A.END: ReasonForm,
     A.RESOLVE: ResultForm,
     A.RETURN_RESULT: ReturnResultForm,
     A.RESET_DEADLINE: NewDueDateForm,

@@ -22,7 +22,6 @@ from dossiers.admin.rows import DEADLINE_BADGES
 from dossiers.constants import EventAction as A
 from dossiers.display import declaration_rows
 from notifications.selectors import messages_about
-from officers.selectors import user_roles
 
 
 class DossierPagesMixin:
@@ -44,6 +43,11 @@ class DossierPagesMixin:
                 name="dossiers_dossier_file",
             ),
             path("<int:pk>/ket-qua/", view(self.result_view), name="dossiers_dossier_result"),
+            path(
+                "<int:pk>/du-thao/<int:proposal_pk>/",
+                view(self.draft_view),
+                name="dossiers_dossier_draft",
+            ),
             path(
                 "<int:pk>/phieu/<slug:kind>.pdf",
                 view(self.slip_view),
@@ -88,7 +92,7 @@ class DossierPagesMixin:
         if action not in workflow.OFFICER_ACTIONS:
             raise Http404
         dossier = self._dossier(request, pk)
-        if not workflow.is_allowed(action, status=dossier.status, roles=user_roles(request.user)):
+        if action not in selectors.officer_actions(request.user, dossier):
             messages.error(
                 request,
                 _(
@@ -150,6 +154,15 @@ class DossierPagesMixin:
         if not dossier.result_file:
             raise Http404
         return FileResponse(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf")
+
+    def draft_view(self, request, pk, proposal_pk):
+        dossier = self._dossier(request, pk)
+        proposal = next((p for p in dossier.proposals.all() if p.pk == proposal_pk), None)
+        if proposal is None or not proposal.draft:
+            raise Http404
+        return FileResponse(
+            proposal.draft.open("rb"), filename=f"du-thao-{dossier.code}-{proposal.pk}.pdf"
+        )
 
     def slip_view(self, request, pk, kind):
         dossier = self._dossier(request, pk)

@@ -229,14 +229,22 @@ def dossier_return_previous(*, dossier_id: int, actor: Actor, note: str) -> Doss
     """Send the dossier back to whoever held it before the last hand-over."""
     require_reason(note, _("Vui lòng ghi rõ lý do trả lại."))
     dossier = lock(dossier_id, actor, EventAction.RETURN_PREVIOUS)
-    hand_overs = list(
-        dossier.events.filter(action__in=HAND_OVERS)
-        .select_related("agency", "assignee")
-        .order_by("-created_at", "-pk")[:2]
-    )
+    steps = []
+    for event in (
+        dossier.events.filter(action__in=[*HAND_OVERS, EventAction.PROPOSE, EventAction.RECALL])
+        .select_related("agency")
+        .order_by("created_at", "pk")
+    ):
+        if event.action == EventAction.RECALL:
+            if steps:
+                steps.pop()  # the hand-over it took back: a recall takes back the last step
+        else:
+            steps.append(event)
+    # A proposal no longer awaiting was sent back or recalled: the holder is as before it.
+    hand_overs = [step for step in steps if step.action != EventAction.PROPOSE]
     if len(hand_overs) < 2:
         raise ValidationError(_("Không có bước trước để trả lại."), code="no_previous_step")
-    previous = hand_overs[1]
+    previous = hand_overs[-2]
     # Back across agencies too: from the resolving agency to the desk that forwarded it.
     resolving = dossier.resolving_agency
     dossier.at_resolving_agency = resolving is not None and (
@@ -244,7 +252,7 @@ def dossier_return_previous(*, dossier_id: int, actor: Actor, note: str) -> Doss
     )
     is_department = previous.agency_id != dossier.holder_id
     dossier.current_department = previous.agency if is_department else None
-    dossier.assignee = previous.assignee
+    dossier.assignee_id = previous.assignee_id
     return record(
         dossier,
         actor,

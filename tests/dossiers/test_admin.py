@@ -232,20 +232,27 @@ def test_supplement_slip_and_control_slip(client, desk, dossiers):
     assert "Tiếp nhận" in control
 
 
-def test_resolve_refuses_a_fake_result_file(client, desk, dossiers):
+@pytest.mark.parametrize(("action", "role"), [("resolve", "leader"), ("propose", "specialist")])
+def test_result_and_draft_refuse_a_fake_file(client, desk, dossiers, action, role):
+    """The leader's signed result and the specialist's draft (since issue 14 the specialist
+    proposes, and only the leader resolves directly) are checked alike."""
     mine = dossiers["mine"]
     services.dossier_accept(dossier_id=mine.pk, actor=desk["receiving"])
     services.dossier_forward(
         dossier_id=mine.pk, actor=desk["receiving"], department=desk["justice"]
     )
-    login(client, desk["specialist"])
+    login(client, desk[role])
     fake = SimpleUploadedFile("ket-qua.pdf", b"not a pdf")
-    response = client.post(url("action", mine.pk, "resolve"), {"result": fake})
+    response = client.post(url("action", mine.pk, action), {"result": fake})
     assert response.status_code == 400
     assert "không phải là tệp PDF" in response.content.decode()
     good = SimpleUploadedFile("ket-qua.pdf", PDF_BYTES)
-    assert client.post(url("action", mine.pk, "resolve"), {"result": good}).status_code == 302
-    assert client.get(url("result", mine.pk)).status_code == 200
+    assert client.post(url("action", mine.pk, action), {"result": good}).status_code == 302
+    if action == "resolve":
+        assert client.get(url("result", mine.pk)).status_code == 200
+    else:
+        proposal = Dossier.objects.get(pk=mine.pk).pending_proposal
+        assert client.get(url("draft", mine.pk, proposal.pk)).status_code == 200
 
 
 def test_attachment_is_viewable_by_the_officer(client, desk, dossiers):

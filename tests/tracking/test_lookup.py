@@ -173,8 +173,9 @@ def test_withdrawal_needs_confirmation(client, dossier):
 
 
 def finish(dossier, desk):
-    result = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
-    services.dossier_resolve(dossier_id=dossier.pk, actor=desk["specialist"], result_file=result)
+    draft = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
+    services.dossier_propose(dossier_id=dossier.pk, actor=desk["specialist"], draft_file=draft)
+    services.dossier_approve(dossier_id=dossier.pk, actor=desk["leader"])
     services.dossier_return_result(dossier_id=dossier.pk, actor=desk["receiving"], via="online")
 
 
