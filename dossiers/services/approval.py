@@ -46,9 +46,7 @@ def dossier_propose(
     dossier = lock(dossier_id, actor, EventAction.PROPOSE)
     if (
         leader is not None
-        and not officer_selectors.leaders_above(dossier.holder)
-        .filter(pk=leader.pk)
-        .exists()
+        and not officer_selectors.leaders_above(dossier.holder).filter(pk=leader.pk).exists()
     ):
         raise ValidationError(_("Người này không phải lãnh đạo của cơ quan."), code="leader")
     now = timezone.now()
