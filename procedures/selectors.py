@@ -111,7 +111,7 @@ def procedure_detail(*, code: str) -> Procedure | None:
     return (
         Procedure.objects.filter(code=code, is_active=True)
         .select_related("field")
-        .prefetch_related("documents", "fees", "form_fields", "resolving_agencies")
+        .prefetch_related("documents", "fees", "form_fields")
         .first()
     )
 

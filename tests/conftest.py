@@ -402,3 +402,44 @@ def desk(catalogue):
         "leader": make_officer("lanhdao", Role.LEADER, agencies=[long_bien]),
         "other_ward": make_officer("motcua.hadong", Role.RECEIVING, agencies=[ha_dong]),
     }
+
+
+@pytest.fixture
+def province(catalogue):
+    """Hà Nội's service centre and two Sở; Hà Tĩnh's culture Sở; karaoke licences received by
+    the centres and resolved by each province's culture Sở."""
+    from officers.constants import Role
+    from procedures.constants import AgencyTier
+    from tests.dossiers.factories import make_officer
+    from tests.factories import AgencyFactory, ProcedureFactory, RequiredDocumentFactory
+
+    hanoi, hatinh = catalogue["hanoi"], catalogue["hatinh"]
+
+    def unit(code, parent, name):
+        return AgencyFactory(code=code, parent=parent, tier=AgencyTier.DEPARTMENT, name=name)
+
+    centre = unit("000.00.01.H26", hanoi, "Trung tâm Phục vụ hành chính công Thành phố Hà Nội")
+    culture = unit("000.00.04.H26", hanoi, "Sở Văn hóa và Thể thao Thành phố Hà Nội")
+    health = unit("000.00.06.H26", hanoi, "Sở Y tế Thành phố Hà Nội")
+    culture_hatinh = unit("000.00.04.H30", hatinh, "Sở Văn hóa, Thể thao và Du lịch Hà Tĩnh")
+    karaoke = ProcedureFactory(
+        code="1.001029",
+        name="Cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke",
+        level=3,
+        receiving_agencies=[centre],
+    )
+    karaoke.resolving_agencies.set([culture, culture_hatinh])
+    RequiredDocumentFactory(procedure=karaoke, name="Đơn đề nghị cấp giấy phép", order=1)
+    return {
+        "centre": centre,
+        "culture": culture,
+        "health": health,
+        "karaoke": karaoke,
+        "desk": make_officer("motcua.hanoi", Role.RECEIVING, agencies=[centre]),
+        "specialist": make_officer("chuyenvien.sovhtt", Role.SPECIALIST, agencies=[culture]),
+        "leader": make_officer("lanhdao.sovhtt", Role.LEADER, agencies=[culture]),
+        "other_province": make_officer(
+            "chuyenvien.hatinh", Role.SPECIALIST, agencies=[culture_hatinh]
+        ),
+        "health_officer": make_officer("chuyenvien.soyte", Role.SPECIALIST, agencies=[health]),
+    }

@@ -12,6 +12,7 @@ from dossiers.constants import EventAction as A
 from dossiers.forms import MultipleFileField
 from officers import selectors as officer_selectors
 from procedures.constants import ResultDelivery
+from procedures.selectors import procedure_resolving_agency
 
 REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
 
@@ -92,6 +93,21 @@ class ForwardForm(ActionForm):
         if assignee and department and assignee.officer.department_id != department.pk:
             self.add_error("assignee", _("Cán bộ này không thuộc phòng, ban đã chọn."))
         return cleaned
+
+
+class ForwardAgencyForm(ActionForm):
+    """Liên thông: the note says where the dossier goes (the procedure's resolving agency in
+    this province), which the officer does not choose."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        destination = procedure_resolving_agency(
+            procedure=self.dossier.procedure, agency=self.dossier.receiving_agency
+        )
+        if destination is not None:
+            self.fields["note"].help_text = _("Hồ sơ được chuyển đến: %(agency)s.") % {
+                "agency": destination.name
+            }
 
 
 class AssignForm(ActionForm):
@@ -194,6 +210,7 @@ FORMS = {
     A.REQUEST_SUPPLEMENT: SupplementRequestForm,
     A.SUPPLEMENT: DeskSupplementForm,
     A.FORWARD: ForwardForm,
+    A.FORWARD_AGENCY: ForwardAgencyForm,
     A.RETURN_PREVIOUS: ReasonForm,
     A.PROPOSE: ProposalForm,
     A.APPROVE: ApprovalForm,

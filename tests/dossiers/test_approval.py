@@ -163,26 +163,27 @@ def test_mau_05_has_a_row_per_step_of_the_approval(processing, desk):
         A.APPROVE,
     ]
     proposed, sent_back, named, approved = rows[-4:]
-    assert (proposed["from"], proposed["to"], proposed["to_person"]) == (
+    assert (proposed["from"], proposed["to"], proposed["receiver"]) == (
         "Phòng Tư pháp",
         "Phường Long Biên",
         "Lãnh đạo cơ quan",
     )
-    assert (sent_back["from"], sent_back["to"], sent_back["to_person"]) == (
+    assert (sent_back["from"], sent_back["to"], sent_back["event"].assignee) == (
         "Phường Long Biên",
         "Phòng Tư pháp",
         desk["specialist"],
     )
-    assert named["to_person"] == desk["leader"]
-    assert (approved["to"], approved["to_person"]) == ("Phường Long Biên", desk["receiving"])
+    assert sent_back["receiver"] == slips.person_name(desk["specialist"])
+    assert named["event"].assignee == desk["leader"]
+    assert (approved["to"], approved["event"].assignee) == ("Phường Long Biên", desk["receiving"])
     # The table's cells wrap their lines.
     text = " ".join(pdf_text(slips.control_slip(dossier)).split())
-    for words in [
-        "Trình lãnh đạo: Phòng Tư pháp → Phường Long Biên",
+    for words in [  # the step, then the units it went between
+        "Trình lãnh đạo Phòng Tư pháp → Phường Long Biên",
         "Lãnh đạo cơ quan",
-        "Trả lại chuyên viên: Phường Long Biên → Phòng Tư pháp",
+        "Trả lại chuyên viên Phường Long Biên → Phòng Tư pháp",
         "Thiếu dấu",
-        "Phê duyệt: Phường Long Biên → Phường Long Biên",
+        "Phê duyệt Phường Long Biên → Phường Long Biên",
     ]:
         assert words in text
 

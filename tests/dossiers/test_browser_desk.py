@@ -92,3 +92,63 @@ def test_accepting_an_online_dossier_emails_mau_01_with_the_acceptance_time(
     assert "Nguyễn Thị Hoa" in text
     assert page.locator("#slip-mau-01").is_visible()
     screenshot(page, "accepted")
+
+
+def test_a_sở_resolves_via_leader_approval_and_the_citizen_follows_it(
+    page, province, tmp_path, screenshot
+):
+    """The city's service centre receives a karaoke licence application, forwards it to Sở Văn
+    hóa (liên thông); the Sở's specialist proposes, its leader approves; the centre returns the
+    result; the citizen follows each step in the lookup."""
+    dossier = submitted(province["karaoke"], province["centre"])
+    log_in(page, "motcua.hanoi")
+    page.goto(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
+    act(page, "Tiếp nhận")
+    act(page, "Chuyển liên thông")
+    assert page.locator("#resolving-agency").inner_text() == province["culture"].name
+    assert page.locator("#dossier-actions").get_by_role("link", name="Thu hồi").is_visible()
+    screenshot(page, "forwarded-to-the-so")
+
+    # The citizen sees where the dossier is.
+    citizen = page.context.browser.new_page(base_url=page.url.split("/quan-tri")[0])
+    citizen.goto(f"/tra-cuu/?ma={dossier.code}")
+    assert citizen.locator("#holder").inner_text() == province["culture"].name
+    assert citizen.get_by_text("Chuyển liên thông").is_visible()
+
+    log_in(page, "chuyenvien.sovhtt")
+    page.goto("/quan-tri/dossiers/dossier/")
+    page.get_by_role("link", name=dossier.code).click()
+    draft = tmp_path / "giay-phep-karaoke.pdf"
+    draft.write_bytes(PDF_BYTES)
+    page.locator("#dossier-actions").get_by_role("link", name="Trình lãnh đạo").click()
+    page.get_by_label("Dự thảo kết quả").set_input_files(str(draft))
+    page.get_by_label("Nội dung trình").fill("Kính trình Giám đốc Sở ký Giấy phép")
+    page.locator("#action-form input[type=submit]").click()
+    assert page.get_by_text("Đã thực hiện “Trình lãnh đạo”").is_visible()
+
+    log_in(page, "lanhdao.sovhtt")
+    page.locator("#queues .queue-cho-phe-duyet").click()
+    page.get_by_role("link", name=dossier.code).click()
+    act(page, "Phê duyệt")
+    assert page.locator("#dossier-status").inner_text() == "Đã xử lý xong"
+    screenshot(page, "approved-at-the-so")
+
+    log_in(page, "motcua.hanoi")
+    page.locator("#queues .queue-co-ket-qua").click()
+    page.get_by_role("link", name=dossier.code).click()
+    act(page, "Trả kết quả", lambda p: p.get_by_label("Nhận trực tiếp").check())
+    assert Dossier.objects.get(pk=dossier.pk).status == S.RETURNED
+
+    citizen.goto(f"/tra-cuu/?ma={dossier.code}")
+    history = citizen.locator("#lookup-history tbody tr").all_inner_texts()
+    assert [row.split("\t")[2].split(" (")[0] for row in history] == [
+        "Nộp hồ sơ trực tuyến",
+        "Tiếp nhận",
+        "Chuyển liên thông",
+        "Trình lãnh đạo",
+        "Phê duyệt",
+        "Trả kết quả",
+    ]
+    assert province["culture"].name in history[2]
+    screenshot(citizen, "lookup-after-return")
+    citizen.close()

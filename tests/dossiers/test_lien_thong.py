@@ -10,49 +10,10 @@ from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
 from dossiers.models import Dossier
 from dossiers.uploads import inspect
-from officers.constants import Role
-from procedures.constants import AgencyTier
-from tests.dossiers.factories import make_officer, submitted
+from tests.dossiers.factories import submitted
 from tests.dossiers.helpers import PDF_BYTES
-from tests.factories import AgencyFactory, ProcedureFactory, RequiredDocumentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def province(catalogue):
-    """Hà Nội's service centre and two Sở; Hà Tĩnh's culture Sở; karaoke licences received by
-    the centres and resolved by each province's culture Sở."""
-    hanoi, hatinh = catalogue["hanoi"], catalogue["hatinh"]
-
-    def unit(code, parent, name):
-        return AgencyFactory(code=code, parent=parent, tier=AgencyTier.DEPARTMENT, name=name)
-
-    centre = unit("000.00.01.H26", hanoi, "Trung tâm Phục vụ hành chính công Thành phố Hà Nội")
-    culture = unit("000.00.04.H26", hanoi, "Sở Văn hóa và Thể thao Thành phố Hà Nội")
-    health = unit("000.00.06.H26", hanoi, "Sở Y tế Thành phố Hà Nội")
-    culture_hatinh = unit("000.00.04.H30", hatinh, "Sở Văn hóa, Thể thao và Du lịch Hà Tĩnh")
-    karaoke = ProcedureFactory(
-        code="1.001029",
-        name="Cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke",
-        level=3,
-        receiving_agencies=[centre],
-    )
-    karaoke.resolving_agencies.set([culture, culture_hatinh])
-    RequiredDocumentFactory(procedure=karaoke, name="Đơn đề nghị cấp giấy phép", order=1)
-    return {
-        "centre": centre,
-        "culture": culture,
-        "health": health,
-        "karaoke": karaoke,
-        "desk": make_officer("motcua.hanoi", Role.RECEIVING, agencies=[centre]),
-        "specialist": make_officer("chuyenvien.sovhtt", Role.SPECIALIST, agencies=[culture]),
-        "leader": make_officer("lanhdao.sovhtt", Role.LEADER, agencies=[culture]),
-        "other_province": make_officer(
-            "chuyenvien.hatinh", Role.SPECIALIST, agencies=[culture_hatinh]
-        ),
-        "health_officer": make_officer("chuyenvien.soyte", Role.SPECIALIST, agencies=[health]),
-    }
 
 
 def result_pdf():
@@ -95,8 +56,9 @@ def test_the_resolving_agency_sees_it_and_no_other_does(forwarded, province):
 
 
 def test_only_the_holder_acts_then_the_result_comes_back_to_the_desk(forwarded, province):
-    # The desk sees the dossier at the Sở but does not act on it while it is there.
-    assert selectors.officer_actions(province["desk"], forwarded) == []
+    # The desk sees the dossier at the Sở but does not act on it while it is there; it may only
+    # take back its own forward, until the Sở acts.
+    assert selectors.officer_actions(province["desk"], forwarded) == [A.RECALL]
     with pytest.raises(ValidationError) as error:
         services.dossier_return_result(
             dossier_id=forwarded.pk, actor=province["desk"], via="in_person"
@@ -153,3 +115,22 @@ def test_forward_is_offered_to_the_desk_once(province):
     assert A.FORWARD_AGENCY in selectors.officer_actions(province["desk"], reload(dossier))
     for officer in ("specialist", "leader"):
         assert selectors.officer_actions(province[officer], reload(dossier)) == []
+
+
+def test_the_desk_takes_back_its_forward_until_the_resolving_agency_acts(forwarded, province):
+    services.dossier_recall(dossier_id=forwarded.pk, actor=province["desk"], note="Nhầm thủ tục")
+    back = reload(forwarded)
+    assert (back.resolving_agency, back.at_resolving_agency, back.status) == (
+        None,
+        False,
+        S.ACCEPTED,
+    )
+    assert not selectors.dossiers_visible(province["specialist"]).filter(pk=back.pk).exists()
+    services.dossier_forward_agency(dossier_id=back.pk, actor=province["desk"])
+    services.dossier_assign(
+        dossier_id=back.pk, actor=province["leader"], assignee=province["specialist"]
+    )
+    with pytest.raises(ValidationError) as error:
+        services.dossier_recall(dossier_id=back.pk, actor=province["desk"])
+    assert error.value.code == "not_recallable"
+    assert reload(back).at_resolving_agency

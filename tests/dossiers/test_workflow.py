@@ -293,3 +293,11 @@ def test_refusal_is_sent_with_its_slip(dossier, desk):
     message = Message.objects.get(template="dossier_refused")
     assert message.context["reason"] == "Sai thẩm quyền"
     assert message.attachments == [{"provider": "slip_refusal", "id": dossier.events.last().pk}]
+
+
+def test_every_officer_action_has_its_form_and_its_service():
+    from dossiers.admin.actions import SERVICES
+    from dossiers.admin.forms import FORMS
+
+    assert set(workflow.OFFICER_ACTIONS) <= set(FORMS)
+    assert set(workflow.OFFICER_ACTIONS) <= set(SERVICES)

@@ -17,7 +17,8 @@ def grow(catalogue, n=25):
 HOME_QUERIES = 3  # fields with counts, most used, level counts
 LIST_QUERIES = 4  # provinces (select), fields (select), count, page
 LIST_WITH_PROVINCE_QUERIES = 9  # + province, ward, field lookups, wards (select), subtree ids
-DETAIL_QUERIES = 6  # procedure, documents, fees, form fields, agencies shown, per province
+# procedure, documents, fees, form fields, agencies shown, per province, resolving agencies
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("extra", [0, 25])
