@@ -313,12 +313,20 @@ def officer_actions(user, dossier: Dossier) -> list[str]:
     if ids is not None and dossier.holder_id not in ids:
         return [action for action in actions if action == EventAction.RECALL]
     if EventAction.FORWARD_AGENCY in actions and (
-        dossier.at_resolving_agency
-        or procedure_resolving_agency(procedure=dossier.procedure, agency=dossier.receiving_agency)
-        is None
+        dossier.at_resolving_agency or forward_destination(dossier) is None
     ):
         actions.remove(EventAction.FORWARD_AGENCY)
     return actions
+
+
+def forward_destination(dossier: Dossier) -> Agency | None:
+    """Where "Chuyển liên thông" sends `dossier`: its procedure's resolving agency in the
+    receiving agency's province, or None. Kept on the instance for the page's several readers."""
+    if "_forward_destination" not in dossier.__dict__:
+        dossier._forward_destination = procedure_resolving_agency(
+            procedure=dossier.procedure, agency=dossier.receiving_agency
+        )
+    return dossier._forward_destination
 
 
 def register_dossiers(*, user, start: datetime.date, end: datetime.date) -> QuerySet[Dossier]:

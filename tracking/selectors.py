@@ -24,6 +24,7 @@ def dossier_progress(*, code: str) -> Dossier | None:
         .only(
             "code",
             "status",
+            "channel",
             "submitted_at",
             "received_at",
             "due_at",

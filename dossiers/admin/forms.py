@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import uploads
+from dossiers import selectors, uploads
 from dossiers.constants import EventAction as A
 from dossiers.forms import MultipleFileField
 from officers import selectors as officer_selectors
 from procedures.constants import ResultDelivery
-from procedures.selectors import procedure_resolving_agency
 
 REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
 
@@ -101,9 +100,7 @@ class ForwardAgencyForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        destination = procedure_resolving_agency(
-            procedure=self.dossier.procedure, agency=self.dossier.receiving_agency
-        )
+        destination = selectors.forward_destination(self.dossier)
         if destination is not None:
             self.fields["note"].help_text = _("Hồ sơ được chuyển đến: %(agency)s.") % {
                 "agency": destination.name
