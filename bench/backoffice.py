@@ -200,6 +200,7 @@ def choose_targets(ward) -> dict:
 
     from dossiers.constants import DossierStatus
     from dossiers.models import Dossier
+    from notifications.selectors import messages_about
 
     dossier = (
         Dossier.objects.filter(
@@ -223,7 +224,7 @@ def choose_targets(ward) -> dict:
         "events": dossier.events.count(),
         "documents": dossier.documents.count(),
         "supplements": dossier.supplements.count(),
-        "messages": dossier.messages.count(),
+        "messages": messages_about(dossier).count(),
     }
 
 

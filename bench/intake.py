@@ -8,8 +8,9 @@ docker-compose's web service does, and replays with wrk one final POST per draft
 (`POST /nop-ho-so/<token>/xem-lai/`, success: a 302 to `/ho-so/<code>/da-nop/`). Afterwards it
 checks in the database that exactly as many dossiers were created as successes were counted, that
 their codes are unique, and that no receipt was rendered while submitting. Then it measures the
-receipt download (`/ho-so/<code>/giay-tiep-nhan.pdf`): the first download of fresh dossiers, which
-renders and stores the PDF, one request at a time; and wrk on a receipt already stored.
+download of the submission's confirmation, the citizen's first paper ("receipt" below; Mẫu 01
+comes at acceptance): `/ho-so/<code>/xac-nhan-nop-ho-so.pdf`, the first download of fresh
+dossiers, which renders and stores the PDF, one request at a time; and wrk on one already stored.
 
 Targets: at least 100 submissions per second; a receipt download under 200 ms. Prints a markdown
 table and writes bench/results/intake-<timestamp>.json.
@@ -436,7 +437,7 @@ def database_state() -> dict:
         "events": DossierEvent.objects.count(),
         "documents": DossierDocument.objects.count(),
         "drafts_submitted": Draft.objects.filter(dossier__isnull=False).count(),
-        "receipts_stored": Dossier.objects.exclude(receipt="").count(),
+        "receipts_stored": Dossier.objects.exclude(confirmation="").count(),
         "messages_by_state": dict(
             Message.objects.values_list("state").annotate(n=Count("pk")).order_by()
         ),
@@ -511,7 +512,7 @@ def receipt_targets(after_pk: int, count: int, rng: random.Random) -> list[tuple
     from dossiers.models import Draft
 
     rows = list(
-        Draft.objects.filter(dossier__pk__gt=after_pk, dossier__receipt="")
+        Draft.objects.filter(dossier__pk__gt=after_pk, dossier__confirmation="")
         .values_list("dossier__code", "session_key")
         .order_by("dossier__pk")
     )
@@ -523,7 +524,7 @@ def receipt_targets(after_pk: int, count: int, rng: random.Random) -> list[tuple
 def download(server: common.GunicornServer, code: str, session_key: str) -> tuple[float, int]:
     started = time.perf_counter()
     status, headers, body = common.http_request(
-        server.url(f"/ho-so/{code}/giay-tiep-nhan.pdf"),
+        server.url(f"/ho-so/{code}/xac-nhan-nop-ho-so.pdf"),
         headers={"Cookie": f"sessionid={session_key}"},
         timeout=60,
     )
@@ -562,7 +563,7 @@ def first_downloads(server, targets) -> dict:
 
 
 def render_in_process(codes: list[str]) -> dict:
-    """WeasyPrint alone: receipts.render_receipt in this process (one warm-up render first)."""
+    """WeasyPrint alone: receipts.render_confirmation in this process (one warm-up render first)."""
     from dossiers import receipts
     from dossiers.models import Dossier
 
@@ -572,12 +573,12 @@ def render_in_process(codes: list[str]) -> dict:
         .filter(code__in=codes)
     )
     started = time.perf_counter()
-    receipts.render_receipt(dossiers[0])
+    receipts.render_confirmation(dossiers[0])
     cold = (time.perf_counter() - started) * 1000
     timings = []
     for dossier in dossiers:
         started = time.perf_counter()
-        receipts.render_receipt(dossier)
+        receipts.render_confirmation(dossier)
         timings.append((time.perf_counter() - started) * 1000)
     return {
         "cold_first_render_ms": round(cold, 1),
@@ -610,7 +611,7 @@ def markdown_table(payload: dict) -> str:
         f"max {first['first_max_ms']:.0f} ms, {first['over_200_ms']} over 200 ms "
         f"({first['over_300_ms']} over 300 ms) | "
         f"< {RECEIPT_TARGET_MS:.0f} ms | {met(first['first_max_ms'] < RECEIPT_TARGET_MS)} |",
-        f"| receipt, stored `GET /ho-so/<code>/giay-tiep-nhan.pdf` | "
+        f"| receipt, stored `GET /ho-so/<code>/xac-nhan-nop-ho-so.pdf` | "
         f"{stored['requests_per_sec']:.0f} | {stored['p50_ms']:.1f} | {stored['p99_ms']:.1f} | "
         f"{payload['options']['connections']} connections | < {RECEIPT_TARGET_MS:.0f} ms | "
         f"{met(stored['p99_ms'] < RECEIPT_TARGET_MS)} |",
@@ -750,7 +751,7 @@ def main(argv=None) -> int:
                     [
                         common.Page(
                             "receipt (stored)",
-                            f"/ho-so/{code}/giay-tiep-nhan.pdf",
+                            f"/ho-so/{code}/xac-nhan-nop-ho-so.pdf",
                             headers={"Cookie": f"sessionid={session_key}"},
                         ),
                         # Last: at ~5,000 req/s it makes every worker reach max_requests, and a

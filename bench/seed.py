@@ -350,7 +350,6 @@ def seed_procedures(rng: random.Random, *, total: int = PROCEDURES) -> dict[str,
                 search_name=fold(name),  # Procedure.save() does this; bulk_create does not
                 field=fields[field_code],
                 level=level,
-                resolving_agency=resolving,
                 resolving_authority=""
                 if resolving
                 else "Ủy ban nhân dân cấp xã nơi cư trú của người yêu cầu",

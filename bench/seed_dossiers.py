@@ -290,8 +290,9 @@ def seed_dossiers(
     message_rows = _Rows.of(
         Message,
         [
-            "channel", "recipient", "template", "context", "attachments", "dossier_id",
-            "state", "attempts", "last_error", "requeue_at", "created_at", "sent_at",
+            "channel", "recipient", "template", "context", "attachments", "subject_type",
+            "subject_id", "reference", "state", "attempts", "last_error", "requeue_at",
+            "created_at", "sent_at",
         ],
     )  # fmt: skip
     documents_of = {
@@ -528,7 +529,8 @@ def seed_dossiers(
             message_rows.add(
                 MessageChannel.EMAIL, email,
                 "dossier_submitted" if channel == Channel.ONLINE else "dossier_accepted",
-                {"code": code, "applicant_name": name}, [], pk, MessageState.SENT, 1, "", None,
+                {"code": code, "applicant_name": name}, [], "dossiers.dossier", pk, code,
+                MessageState.SENT, 1, "", None,
                 submitted, submitted + datetime.timedelta(seconds=rng.uniform(2, 60)),
             )  # fmt: skip
 

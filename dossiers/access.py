@@ -23,7 +23,7 @@ def remembered(request, key: str) -> list[str]:
 def attachment_response(dossier, document_pk: int) -> FileResponse:
     """Serve one of `dossier`'s attached files (the caller has checked who asks), or 404."""
     document = next((d for d in dossier.documents.all() if d.pk == document_pk), None)
-    if document is None:
+    if document is None or not document.file:  # a paper with no scan has nothing to serve
         raise Http404
     return FileResponse(
         document.file.open("rb"),

@@ -10,10 +10,11 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from dossiers import selectors, slips
         from dossiers.models import Dossier
-        from dossiers.receipts import receipt_attachment
+        from dossiers.receipts import confirmation_attachment, receipt_attachment
         from dossiers.signals import dossier_changed
         from notifications import attachments, scopes
 
+        attachments.register("dossier_confirmation", confirmation_attachment)
         attachments.register("dossier_receipt", receipt_attachment)
         attachments.register("slip_supplement", slips.supplement_attachment)
         attachments.register("slip_refusal", slips.refusal_attachment)

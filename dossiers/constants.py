@@ -34,6 +34,7 @@ class EventAction(models.TextChoices):
     REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
     SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
     FORWARD = "forward", _("Chuyển xử lý")
+    FORWARD_AGENCY = "forward_agency", _("Chuyển liên thông")
     RETURN_PREVIOUS = "return_previous", _("Trả lại bước trước")
     REQUEST_FEE = "request_fee", _("Yêu cầu thu phí")
     CONFIRM_FEE = "confirm_fee", _("Xác nhận đã nộp phí")
@@ -44,6 +45,21 @@ class EventAction(models.TextChoices):
     APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả")
     WITHDRAW = "withdraw", _("Công dân rút hồ sơ")
     ASSIGN = "assign", _("Phân công")
+    PROPOSE = "propose", _("Trình lãnh đạo")
+    APPROVE = "approve", _("Phê duyệt")
+    SEND_BACK = "send_back", _("Trả lại chuyên viên")
+    RECALL = "recall", _("Thu hồi")
+    END = "end", _("Kết thúc")
+
+
+class ProposalOutcome(models.TextChoices):
+    """How a proposal to the leader (tờ trình) was closed."""
+
+    APPROVED = "approved", _("Đã phê duyệt")
+    SENT_BACK = "sent_back", _("Trả lại chuyên viên")
+    RECALLED = "recalled", _("Người trình đã thu hồi")
+    # The dossier was stopped or withdrawn while the proposal awaited the leader.
+    CLOSED = "closed", _("Hồ sơ đã dừng hoặc bị rút")
 
 
 # Statuses in which the clock runs and a dossier can be late.

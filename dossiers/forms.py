@@ -17,7 +17,8 @@ from dossiers.validators import (
     validate_mobile,
     validate_not_future,
 )
-from procedures.constants import FieldType, ResultDelivery
+from procedures.constants import ApplicantRole, FieldType, ResultDelivery
+from procedures.selectors import DocumentRequirement
 
 REQUIRED_MESSAGE = _("Vui lòng nhập thông tin này.")
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -88,7 +89,9 @@ def _declaration_field(definition) -> forms.Field:
     if kind == FieldType.BOOLEAN:
         common["error_messages"] = {"required": _("Vui lòng đánh dấu mục này.")}
         return forms.BooleanField(**common)
-    return forms.CharField(max_length=500, **common)
+    # The applicant's ID number is kept on the dossier (Dossier.applicant_id_number).
+    max_length = 30 if definition.applicant == ApplicantRole.ID_NUMBER else 500
+    return forms.CharField(max_length=max_length, **common)
 
 
 class PhoneField(forms.CharField):
@@ -187,11 +190,15 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsForm(forms.Form):
-    """One upload slot per required document; files are checked by content, not by name."""
+    """One upload slot per document to upload; files are checked by content, not by name.
 
-    def __init__(self, *args, documents, **kwargs):
+    `requirements`: the documents as the procedure groups them (an alternative group is one
+    requirement with a slot per document)."""
+
+    def __init__(self, *args, requirements: list[DocumentRequirement], **kwargs):
         super().__init__(*args, **kwargs)
-        self.documents = list(documents)
+        self.requirements = requirements
+        self.documents = [document for item in requirements for document in item.documents]
         for document in self.documents:
             accept = uploads.accepted_types(document)
             self.fields[f"tep_{document.pk}"] = MultipleFileField(
@@ -221,8 +228,19 @@ class AttachmentsForm(forms.Form):
                 self.accepted.append((document, checked))
         return cleaned
 
-    def slots(self):
-        return [(document, self[f"tep_{document.pk}"]) for document in self.documents]
+    def slots(self, files: dict[int, list]) -> list[tuple[DocumentRequirement, list[tuple]]]:
+        """Each requirement with its slots: (document, bound field, the files already attached
+        for it in `files`, by document id)."""
+        return [
+            (
+                requirement,
+                [
+                    (document, self[f"tep_{document.pk}"], files.get(document.pk, []))
+                    for document in requirement.documents
+                ],
+            )
+            for requirement in self.requirements
+        ]
 
 
 class PurgedCaptchaField(CaptchaField):

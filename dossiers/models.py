@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.constants import Channel, DossierStatus, EventAction
-from procedures.constants import ResultDelivery
+from dossiers.constants import Channel, DossierStatus, EventAction, ProposalOutcome
+from procedures.constants import CopyType, ResultDelivery
 from procedures.models import Agency, Procedure, RequiredDocument
 
 
@@ -79,8 +79,11 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_phone = models.CharField(_("số điện thoại di động"), max_length=20, db_index=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500)
+    # The applicant's own identity document, from the declaration fields the procedure marks as
+    # the applicant's (FormField.applicant): a 12-digit personal ID, or a passport's number.
+    applicant_id_type = models.CharField(_("loại giấy tờ tùy thân"), max_length=100, blank=True)
     applicant_id_number = models.CharField(
-        _("số định danh cá nhân"), max_length=12, blank=True, db_index=True
+        _("số giấy tờ tùy thân"), max_length=30, blank=True, db_index=True
     )
     delivery = models.CharField(
         _("cách nhận kết quả"),
@@ -94,6 +97,17 @@ class Dossier(models.Model):
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
     resolved_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    # Liên thông: the agency that resolves a dossier received here, once the desk has forwarded
+    # it (its officers see it from then on), and whether it is with that agency now.
+    resolving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_dossiers",
+    )
+    at_resolving_agency = models.BooleanField(_("đang ở cơ quan giải quyết"), default=False)
     current_department = models.ForeignKey(
         Agency,
         verbose_name=_("phòng, ban đang xử lý"),
@@ -116,7 +130,20 @@ class Dossier(models.Model):
     returned_via = models.CharField(
         _("hình thức trả kết quả"), max_length=20, choices=ResultDelivery.choices, blank=True
     )
+    # The confirmation of an online submission, then Mẫu 01 from acceptance: rendered once each.
+    confirmation = models.FileField(
+        _("xác nhận nộp trực tuyến"), upload_to="receipts/%Y/%m/", blank=True
+    )
     receipt = models.FileField(_("giấy tiếp nhận"), upload_to="receipts/%Y/%m/", blank=True)
+    # The proposal awaiting the leader's decision, if any: the dossier is then with the leader.
+    pending_proposal = models.OneToOneField(
+        "Proposal",
+        verbose_name=_("tờ trình chờ phê duyệt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +157,13 @@ class Dossier(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=DossierStatus.values), name="dossier_status_known"
             ),
+            # A proposal awaits the leader only while the dossier is being processed: whatever
+            # moves it elsewhere (stop, withdrawal) closes the proposal in the same save.
+            models.CheckConstraint(
+                condition=models.Q(pending_proposal__isnull=True)
+                | models.Q(status=DossierStatus.PROCESSING),
+                name="dossier_proposal_while_processing",
+            ),
         ]
 
     def __str__(self):
@@ -139,10 +173,25 @@ class Dossier(models.Model):
         return reverse("dossiers:success", kwargs={"code": self.code})
 
     @property
+    def holder(self) -> Agency:
+        """The agency that has the dossier now: the resolving agency while it works on it (liên
+        thông), else the receiving agency."""
+        return self.resolving_agency if self.at_resolving_agency else self.receiving_agency
+
+    @property
+    def holder_id(self) -> int:
+        return self.resolving_agency_id if self.at_resolving_agency else self.receiving_agency_id
+
+    @property
     def result_online(self) -> bool:
         """Whether the citizen may download the result: it exists and is delivered online."""
         online = ResultDelivery.ONLINE
         return bool(self.result_file) and online in (self.delivery, self.returned_via)
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Whether a proposal awaits the leader's decision (the dossier is with the leader)."""
+        return self.pending_proposal_id is not None
 
 
 class DossierSequence(models.Model):
@@ -162,17 +211,23 @@ class DossierSequence(models.Model):
 
 
 class DossierDocument(models.Model):
-    """A file attached to a dossier, for one of the procedure's required documents."""
+    """A document of a dossier, for one of the procedure's required documents: a file attached
+    online, or a paper received at the desk or by post (with its scan, if the desk made one)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     document = models.ForeignKey(
         RequiredDocument, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     document_name = models.CharField(_("tên giấy tờ"), max_length=500)
-    file = models.FileField(upload_to=upload_path, max_length=255)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("dung lượng"))
+    file = models.FileField(upload_to=upload_path, max_length=255, blank=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng"), default=0)
+    # A paper received at the desk: the kind of copy and how many (blank for an online file).
+    paper_copy_type = models.CharField(
+        _("loại bản giấy"), max_length=30, choices=CopyType.choices, blank=True
+    )
+    paper_copies = models.PositiveSmallIntegerField(_("số bản giấy"), default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -181,7 +236,11 @@ class DossierDocument(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return self.original_name
+        return self.original_name or self.document_name
+
+    @property
+    def is_paper(self) -> bool:
+        return bool(self.paper_copy_type)
 
 
 class DossierEvent(models.Model):
@@ -271,6 +330,73 @@ class SupplementRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class Proposal(models.Model):
+    """A proposal to the leader (tờ trình): the draft result a specialist submits for approval.
+
+    While it awaits, the dossier points at it (Dossier.pending_proposal) and is with the leader;
+    the leader's approval (the draft becomes the result), sending back, or the proposer's recall
+    closes it. Closed proposals stay: every draft and every decision is kept.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="proposals")
+    draft = models.FileField(_("dự thảo kết quả"), upload_to=upload_path, max_length=255)
+    note = models.TextField(_("nội dung trình"), blank=True)
+    department = models.ForeignKey(
+        Agency,
+        verbose_name=_("phòng, ban trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Nơi hồ sơ trở về khi lãnh đạo trả lại hoặc người trình thu hồi."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("trình lúc"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lãnh đạo được trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Trống: bất kỳ lãnh đạo nào của cơ quan."),
+    )
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(
+        _("kết quả"), max_length=20, choices=ProposalOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("tờ trình lãnh đạo")
+        verbose_name_plural = _("tờ trình lãnh đạo")
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_proposal_per_dossier",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} · {self.proposed_at:%d/%m/%Y %H:%M}"
 
 
 class DossierNote(models.Model):

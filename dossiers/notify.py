@@ -31,7 +31,8 @@ def dossier_notify(
     - dossier_submitted: the summary alone (attach the receipt, Mẫu 01);
     - dossier_accepted: due_at, the appointment, and optional received_at (attach Mẫu 01);
     - supplement_requested: documents (names, or {"name", "note"}), reason, supplement_url;
-    - dossier_refused: reason (attach Mẫu 03); dossier_stopped: reason;
+    - dossier_refused: reason (attach Mẫu 03); dossier_stopped: reason; dossier_ended: reason
+      (the dossier ended without a result, "Kết thúc");
     - result_ready: delivery, optional note and result_url; result_returned: returned_via,
       optional returned_at and feedback_url;
     - apology: old_due_at, new_due_at, reason (attach Mẫu 04).

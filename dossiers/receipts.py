@@ -1,8 +1,9 @@
-"""The receipt Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" and the dossier summary."""
+"""The citizen's papers about their dossier: the confirmation of an online submission, the
+receipt Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" issued at acceptance, and the summary
+their messages carry."""
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -12,8 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
+from core.siteurl import site_url
+from dossiers.constants import Channel, EventAction
 from dossiers.models import Dossier, DossierDocument
-from procedures.constants import CopyType
+from procedures.constants import CopyType, ProcessingTimeKind
 from procedures.models import Agency, Procedure
 from procedures.selectors import procedure_parts
 
@@ -21,7 +24,7 @@ ORIGINAL_COPY_TYPES = {CopyType.ORIGINAL, CopyType.ORIGINAL_OR_CERTIFIED}
 
 
 def lookup_url(dossier: Dossier) -> str:
-    return f"{settings.SITE_URL}{reverse('tracking:lookup')}?ma={dossier.code}"
+    return f"{site_url()}{reverse('tracking:lookup')}?ma={dossier.code}"
 
 
 def when(moment) -> str:
@@ -34,12 +37,19 @@ RATING_SALT = "tracking.rating"
 def rating_url(dossier: Dossier) -> str:
     """The signed link of the "result returned" email to rate the service, without a login."""
     token = signing.dumps(dossier.pk, salt=RATING_SALT)
-    return f"{settings.SITE_URL}{reverse('tracking:rate', kwargs={'token': token})}"
+    return f"{site_url()}{reverse('tracking:rate', kwargs={'token': token})}"
 
 
 def supplement_url(request) -> str:
     """The secret link that lets the citizen answer one supplement request online."""
-    return f"{settings.SITE_URL}{reverse('dossiers:supplement', kwargs={'token': request.token})}"
+    return f"{site_url()}{reverse('dossiers:supplement', kwargs={'token': request.token})}"
+
+
+def processing_time(procedure: Procedure) -> str:
+    """The legal processing time, as the citizen reads it."""
+    if procedure.processing_time_kind == ProcessingTimeKind.SAME_DAY:
+        return str(_("trong ngày làm việc"))
+    return _("%(days)s ngày làm việc") % {"days": procedure.processing_days}
 
 
 def dossier_summary(
@@ -65,7 +75,11 @@ def dossier_summary(
         "applicant_name": dossier.applicant_name,
         "submitted_at": when(dossier.submitted_at),
         "due_at": when(dossier.due_at),
+        "processing_time": processing_time(procedure),
         "delivery": str(dossier.get_delivery_display()),
+        # in_person / online / post: what the messages say about collecting the result.
+        "delivery_kind": dossier.delivery,
+        "applicant_address": dossier.applicant_address,
         # The originals of what was attached online are checked when the result is collected.
         "originals": [
             document.name
@@ -76,42 +90,103 @@ def dossier_summary(
     }
 
 
-def render_receipt(dossier: Dossier) -> bytes:
-    documents = {}
-    for attached in dossier.documents.all():
-        documents.setdefault(attached.document_name, {"name": attached.document_name, "files": 0})
-        documents[attached.document_name]["files"] += 1
-    copy_types = {
-        d.name: d.get_copy_type_display() for d in procedure_parts(dossier.procedure).documents
-    }
-    rows = [{**row, "copy_type": copy_types.get(name, "")} for name, row in documents.items()]
-    return _render_receipt(dossier, rows)
+def _document_rows(dossier: Dossier) -> list[dict]:
+    """What the dossier holds, one row per document: its name, the kind of copy (as received on
+    paper, or as the procedure asks for it online), and how many (papers, or files online). An
+    online dossier's declaration, filled in the wizard, comes first: part of it, though no file."""
+    parts = procedure_parts(dossier.procedure)
+    rows: dict[str, dict] = {}
+    if dossier.channel == Channel.ONLINE and dossier.declaration:
+        for document in parts.online_declarations:
+            rows[document.name] = {
+                "name": document.name,
+                "copy_type": _("Tờ khai điện tử"),
+                "count": "—",
+            }
+    copy_types = {d.name: d.get_copy_type_display() for d in parts.documents}
+    for held in dossier.documents.all():
+        name = held.document_name
+        if held.is_paper:  # one row per paper, whatever scans came with it
+            rows[name] = {
+                "name": name,
+                "copy_type": held.get_paper_copy_type_display(),
+                "count": held.paper_copies,
+            }
+        else:
+            row = rows.setdefault(
+                name, {"name": name, "copy_type": copy_types.get(name, ""), "count": 0}
+            )
+            row["count"] += 1
+    return list(rows.values())
 
 
-def _render_receipt(dossier: Dossier, documents: list[dict]) -> bytes:
+def _qr(dossier: Dossier) -> str:
     import segno
 
+    return segno.make(lookup_url(dossier), error="m").png_data_uri(scale=8, border=1)
+
+
+def _slip_context(dossier: Dossier, documents: list[dict], dated) -> dict:
+    return {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "agency": dossier.receiving_agency,
+        "documents": documents,
+        "dated": timezone.localtime(dated),
+        "qr": _qr(dossier),
+        "lookup_url": lookup_url(dossier),
+    }
+
+
+def render_confirmation(dossier: Dossier) -> bytes:
+    """The confirmation of an online submission: what was sent, waiting for the desk. Not Mẫu 01,
+    which is issued at acceptance (domain.md §6)."""
+    return _render_confirmation(dossier, _document_rows(dossier))
+
+
+def _render_confirmation(dossier: Dossier, documents: list[dict]) -> bytes:
+    return render_pdf(
+        "dossiers/confirmation.html",
+        {
+            **_slip_context(dossier, documents, dossier.submitted_at),
+            "submitted_at": timezone.localtime(dossier.submitted_at),
+        },
+    )
+
+
+def render_receipt(dossier: Dossier) -> bytes:
+    """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả: issued at acceptance, signed by the
+    officer who accepted the dossier, with the appointment computed from that moment."""
+    if dossier.received_at is None:
+        raise ValueError(f"Dossier {dossier.code} was not accepted: it has no Mẫu 01.")
+    accepted = (
+        dossier.events.filter(action=EventAction.ACCEPT).order_by("-created_at", "-pk").first()
+    )
+    return _render_receipt(
+        dossier, _document_rows(dossier), officer=accepted.actor_name if accepted else ""
+    )
+
+
+def _render_receipt(dossier: Dossier, documents: list[dict], *, officer: str) -> bytes:
     return render_pdf(
         "dossiers/receipt.html",
         {
-            "dossier": dossier,
-            "procedure": dossier.procedure,
-            "agency": dossier.receiving_agency,
-            "documents": documents,
-            "submitted_at": timezone.localtime(dossier.submitted_at),
+            **_slip_context(dossier, documents, dossier.received_at),
+            "received_at": timezone.localtime(dossier.received_at),
             "due_at": timezone.localtime(dossier.due_at) if dossier.due_at else None,
-            "qr": segno.make(lookup_url(dossier), error="m").png_data_uri(scale=8, border=1),
-            "lookup_url": lookup_url(dossier),
+            "receiving_officer": officer,
         },
     )
 
 
 def warm_up() -> bytes:
-    """Render a receipt of a dossier that is not saved, to load what a real one needs.
+    """Render a confirmation and a receipt of a dossier that is not saved, to load what real
+    ones need.
 
-    A process's first receipt loads segno, the fonts' bold and italic faces, the PNG decoder and
-    the template, and takes much longer than the next ones (docs/benchmarks.md, intake). Workers
+    A process's first slip loads segno, the fonts' bold and italic faces, the PNG decoder and the
+    templates, and takes much longer than the next ones (docs/benchmarks.md, intake). Workers
     call this when they start (dossiers.workers.prepare), so that no citizen waits for it.
+    Return the receipt.
     """
     province = Agency(code="00", name=_("Tỉnh"))
     agency = Agency(code="000.00.00.H00", name=_("Bộ phận một cửa"), province=province)
@@ -122,36 +197,57 @@ def warm_up() -> bytes:
         receiving_agency=agency,
         applicant_name="Nguyễn Văn A",
         submitted_at=now,
+        received_at=now,
         due_at=now,
     )
-    return _render_receipt(
-        dossier, [{"name": _("Tờ khai"), "copy_type": _("Bản chính"), "files": 1}]
-    )
+    documents = [{"name": _("Tờ khai"), "copy_type": _("Bản chính"), "count": 1}]
+    _render_confirmation(dossier, documents)
+    return _render_receipt(dossier, documents, officer="Nguyễn Văn B")
 
 
-def dossier_receipt_pdf(*, dossier: Dossier) -> bytes:
-    """Return the dossier's receipt (Mẫu 01), rendering and storing it the first time only."""
-    if not dossier.receipt:
+def _stored_pdf(dossier: Dossier, field: str, render, name: str) -> bytes:
+    """Return the PDF kept in `field` of the dossier, rendering and storing it the first time
+    only (under the row's lock: two first downloads render it once)."""
+    if not getattr(dossier, field):
         with transaction.atomic():
             locked = (
                 Dossier.objects.select_for_update(of=("self",))
                 .select_related("procedure", "receiving_agency__province")
                 .get(pk=dossier.pk)
             )
-            if not locked.receipt:
-                content = render_receipt(locked)
-                locked.receipt.save(f"{locked.code}.pdf", ContentFile(content), save=False)
-                locked.save(update_fields=["receipt", "updated_at"])
-            dossier.receipt = locked.receipt
-    with dossier.receipt.open("rb") as handle:
+            if not getattr(locked, field):
+                getattr(locked, field).save(name, ContentFile(render(locked)), save=False)
+                locked.save(update_fields=[field, "updated_at"])
+            setattr(dossier, field, getattr(locked, field))
+    with getattr(dossier, field).open("rb") as handle:
         return handle.read()
 
 
-def receipt_attachment(dossier_id: int) -> tuple[str, bytes, str]:
-    """Attachment provider for notifications: the receipt PDF, rendered once."""
+def dossier_confirmation_pdf(*, dossier: Dossier) -> bytes:
+    """Return the confirmation of the online submission, rendered once."""
+    return _stored_pdf(dossier, "confirmation", render_confirmation, f"{dossier.code}-xac-nhan.pdf")
+
+
+def dossier_receipt_pdf(*, dossier: Dossier) -> bytes:
+    """Return the dossier's Mẫu 01, rendered once after acceptance; ValueError before it."""
+    if dossier.received_at is None:
+        raise ValueError(f"Dossier {dossier.code} was not accepted: it has no Mẫu 01.")
+    return _stored_pdf(dossier, "receipt", render_receipt, f"{dossier.code}.pdf")
+
+
+def _attachment(filename: str, pdf) -> tuple[str, bytes, str]:
+    return filename, pdf, "application/pdf"
+
+
+def confirmation_attachment(dossier_id: int) -> tuple[str, bytes, str]:
+    """Attachment provider for notifications: the confirmation of submission, rendered once."""
     dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
-    return (
-        f"giay-tiep-nhan-{dossier.code}.pdf",
-        dossier_receipt_pdf(dossier=dossier),
-        "application/pdf",
+    return _attachment(
+        f"xac-nhan-nop-ho-so-{dossier.code}.pdf", dossier_confirmation_pdf(dossier=dossier)
     )
+
+
+def receipt_attachment(dossier_id: int) -> tuple[str, bytes, str]:
+    """Attachment provider for notifications: Mẫu 01, rendered once."""
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
+    return _attachment(f"giay-tiep-nhan-{dossier.code}.pdf", dossier_receipt_pdf(dossier=dossier))

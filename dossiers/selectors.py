@@ -7,16 +7,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import workflow
 from dossiers.constants import CLOCK_RUNNING, FINAL, EventAction
 from dossiers.constants import DossierStatus as S
 from dossiers.deadlines import calendar
-from dossiers.models import Dossier, DossierEvent, DossierNote, Draft, SupplementRequest
-from officers.selectors import agency_scope
+from dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierNote,
+    Draft,
+    Proposal,
+    SupplementRequest,
+)
+from officers.selectors import agency_scope, user_roles
+from procedures.constants import ApplicantRole
 from procedures.models import Agency, Procedure
+from procedures.selectors import applicant_values, procedure_resolving_agency
 
 
 def procedure_receiving_agencies(*, procedure: Procedure) -> QuerySet[Agency]:
@@ -37,6 +48,26 @@ def draft_for_session(*, token: uuid.UUID, session_tokens: list[str]) -> Draft |
         .filter(token=token)
         .first()
     )
+
+
+# The contact step's fields, and the applicant roles of the declaration that fill them.
+CONTACT_FROM_APPLICANT = {
+    "ho_ten": ApplicantRole.NAME,
+    "email": ApplicantRole.EMAIL,
+    "dien_thoai": ApplicantRole.PHONE,
+    "dia_chi": ApplicantRole.ADDRESS,
+}
+
+
+def draft_contact_initial(*, draft: Draft) -> dict:
+    """The contact step as the citizen left it, or, the first time, what the declaration already
+    says of the applicant (name, address, phone, email), for them to check and complete."""
+    if draft.contact:
+        return draft.contact
+    applicant = applicant_values(draft.procedure, draft.declaration)
+    return {
+        key: applicant[role] for key, role in CONTACT_FROM_APPLICANT.items() if role in applicant
+    }
 
 
 def draft_total_size(*, draft: Draft) -> int:
@@ -69,13 +100,14 @@ def agency_ids_in_scope(user) -> list[int] | None:
 
 
 def dossiers_visible(user) -> QuerySet[Dossier]:
-    """Return the dossiers `user` may see: those received by agencies in their scope."""
+    """Return the dossiers `user` may see: those received by agencies in their scope, and those
+    forwarded to one of them to resolve (liên thông)."""
     ids = agency_ids_in_scope(user)
     dossiers = Dossier.objects.all()
     if ids is None:
         return dossiers
     # The ids themselves, not a subquery on the path: the planner can then estimate the rows.
-    return dossiers.filter(receiving_agency_id__in=ids)
+    return dossiers.filter(Q(receiving_agency_id__in=ids) | Q(resolving_agency_id__in=ids))
 
 
 def _supplemented() -> Q:
@@ -105,6 +137,12 @@ def _running() -> Q:
 QUEUES = [
     Queue("cho-tiep-nhan", _("Chờ tiếp nhận"), lambda **_: Q(status=S.NEW)),
     Queue("dang-xu-ly", _("Đang xử lý"), lambda **_: Q(status__in=[S.ACCEPTED, S.PROCESSING])),
+    # A column of the dossier, not a subquery: counted in the same pass as the others.
+    Queue(
+        "cho-phe-duyet",
+        _("Chờ lãnh đạo phê duyệt"),
+        lambda **_: Q(pending_proposal__isnull=False),
+    ),
     Queue("cho-bo-sung", _("Chờ bổ sung"), lambda **_: Q(status=S.SUPPLEMENT_REQUESTED)),
     Queue("da-bo-sung", _("Đã bổ sung"), lambda **_: _supplemented()),
     Queue("cho-thu-phi", _("Chờ thu phí"), lambda **_: Q(status=S.FEE_REQUESTED)),
@@ -234,7 +272,15 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
     """Return the dossier `pk` with everything its back-office page shows, if in `user`'s scope."""
     return (
         dossiers_visible(user)
-        .select_related("procedure", "receiving_agency__province", "current_department", "assignee")
+        .select_related(
+            "procedure",
+            "receiving_agency__province",
+            "resolving_agency",
+            "current_department",
+            "assignee",
+            "pending_proposal__proposed_by",
+            "pending_proposal__department",
+        )
         .prefetch_related(
             "procedure__form_fields",
             "procedure__documents",
@@ -244,6 +290,12 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
                 queryset=DossierEvent.objects.select_related("agency", "assignee", "actor"),
             ),
             "supplements",
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.select_related(
+                    "proposed_by", "leader", "closed_by", "department"
+                ),
+            ),
             Prefetch("notes", queryset=DossierNote.objects.select_related("author")),
         )
         .filter(pk=pk)
@@ -251,10 +303,57 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
     )
 
 
-def with_receiving_officer(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
-    """Annotate `receiving_officer`: who accepted the dossier (for the register, Mẫu 06)."""
-    accepted = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=EventAction.ACCEPT)
-    return dossiers.annotate(receiving_officer=Subquery(accepted.values("actor_name")[:1]))
+def officer_actions(user, dossier: Dossier) -> list[str]:
+    """The actions `user` may take on `dossier` now, in the page's order (workflow's table and
+    recall rule): none unless their agency holds it (a desk sees a dossier at the resolving
+    agency, but does not act on it); "Chuyển liên thông" only where there is an agency to send
+    it to."""
+    actions = workflow.officer_actions(dossier, user=user, roles=user_roles(user))
+    ids = agency_ids_in_scope(user)
+    if ids is not None and dossier.holder_id not in ids:
+        return [action for action in actions if action == EventAction.RECALL]
+    if EventAction.FORWARD_AGENCY in actions and (
+        dossier.at_resolving_agency or forward_destination(dossier) is None
+    ):
+        actions.remove(EventAction.FORWARD_AGENCY)
+    return actions
+
+
+def forward_destination(dossier: Dossier) -> Agency | None:
+    """Where "Chuyển liên thông" sends `dossier`: its procedure's resolving agency in the
+    receiving agency's province, or None. Kept on the instance for the page's several readers."""
+    if "_forward_destination" not in dossier.__dict__:
+        dossier._forward_destination = procedure_resolving_agency(
+            procedure=dossier.procedure, agency=dossier.receiving_agency
+        )
+    return dossier._forward_destination
+
+
+def register_dossiers(*, user, start: datetime.date, end: datetime.date) -> QuerySet[Dossier]:
+    """The register's rows (Mẫu 06) for `user`: the dossiers accepted from `start` to `end`
+    (local days), and those refused at intake then, which were never accepted; in that order.
+
+    Annotated: `refused_at` (None unless refused), `registered_at` (acceptance or refusal),
+    `receiving_officer` (who accepted or refused it).
+    """
+    start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    end_at = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    refusal = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=EventAction.REFUSE)
+    refused_then = refusal.filter(created_at__gte=start_at, created_at__lt=end_at)
+    desk = DossierEvent.objects.filter(
+        dossier=OuterRef("pk"), action__in=[EventAction.ACCEPT, EventAction.REFUSE]
+    ).order_by("created_at", "pk")
+    return (
+        dossiers_visible(user)
+        .filter(Q(received_at__gte=start_at, received_at__lt=end_at) | Exists(refused_then))
+        .annotate(refused_at=Subquery(refusal.values("created_at")[:1]))
+        .annotate(registered_at=Coalesce("received_at", "refused_at"))
+        .annotate(receiving_officer=Subquery(desk.values("actor_name")[:1]))
+        .select_related("procedure", "receiving_agency", "resolving_agency")
+        .order_by("registered_at", "pk")
+    )
 
 
 def supplement_by_token(*, token) -> SupplementRequest | None:

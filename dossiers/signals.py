@@ -12,5 +12,7 @@ def dossier_changed(sender, instance, using=None, **kwargs) -> None:
     submission, so this one receiver covers them all. After commit, not now: a request counting
     before the commit would otherwise keep the old counts under the new version.
     """
-    agency_id = instance.receiving_agency_id
-    transaction.on_commit(lambda: selectors.dossiers_changed(agency_id), using=using)
+    agency_ids = [instance.receiving_agency_id]
+    if instance.resolving_agency_id is not None:  # its officers count it too (liên thông)
+        agency_ids.append(instance.resolving_agency_id)
+    transaction.on_commit(lambda: selectors.dossiers_changed(*agency_ids), using=using)

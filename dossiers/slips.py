@@ -1,25 +1,35 @@
-"""The one-stop slips as PDFs (Thông tư 01/2018/TT-VPCP forms) and the register export."""
+"""The one-stop slips Mẫu 02–05 as PDFs (Thông tư 01/2018/TT-VPCP forms). Mẫu 01 is in
+receipts.py, the register Mẫu 06 in register.py."""
 
-import csv
 import datetime
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
+from core.siteurl import site_url
 from dossiers.constants import EventAction
 from dossiers.models import Dossier, DossierEvent, SupplementRequest
-from dossiers.receipts import when
+from officers.constants import Role
+from officers.selectors import leader_of, user_roles
 
 
-def _base(dossier: Dossier) -> dict:
+def _base(dossier: Dossier, dated: datetime.datetime | None = None) -> dict:
+    """What every slip prints: the issuer's heading, the dossier, and the date (the moment the
+    slip records, in local time; today when it records none)."""
     return {
         "dossier": dossier,
         "procedure": dossier.procedure,
         "agency": dossier.receiving_agency,
-        "today": timezone.localdate(),
+        "dated": timezone.localtime(dated) if dated else timezone.localtime(),
     }
+
+
+def person_name(user) -> str:
+    """A user as a slip names them: the full name, the username only if there is none."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
 
 
 def supplement_slip(request: SupplementRequest) -> bytes:
@@ -28,30 +38,42 @@ def supplement_slip(request: SupplementRequest) -> bytes:
     officer = getattr(request.requested_by, "officer", None) if request.requested_by else None
     return render_pdf(
         "dossiers/slips/supplement.html",
-        {**_base(dossier), "request": request, "officer": request.requested_by, "profile": officer},
+        {
+            **_base(dossier, request.requested_at),
+            "request": request,
+            "officer_name": person_name(request.requested_by),
+            "profile": officer,
+            "portal_url": site_url(),
+        },
     )
 
 
 def refusal_slip(event: DossierEvent) -> bytes:
     """Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
-    return render_pdf("dossiers/slips/refusal.html", {**_base(event.dossier), "event": event})
+    return render_pdf(
+        "dossiers/slips/refusal.html", {**_base(event.dossier, event.created_at), "event": event}
+    )
 
 
 def apology_slip(event: DossierEvent) -> bytes:
-    """Mẫu 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả."""
+    """Mẫu 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả, signed by the head of the agency: the
+    leader who issued it, or else the agency's leader."""
     previous = (
         event.dossier.events.filter(created_at__lte=event.created_at, pk__lt=event.pk)
         .exclude(due_at=None)
         .order_by("-created_at", "-pk")
         .first()
     )
+    agency = event.dossier.receiving_agency
+    signer = event.actor if event.actor and Role.LEADER in user_roles(event.actor) else None
     return render_pdf(
         "dossiers/slips/apology.html",
         {
-            **_base(event.dossier),
+            **_base(event.dossier, event.created_at),
             "event": event,
             "old_due_at": previous.due_at if previous else None,
             "new_due_at": event.due_at,
+            "signer": person_name(signer or leader_of(agency)),
         },
     )
 
@@ -59,7 +81,13 @@ def apology_slip(event: DossierEvent) -> bytes:
 HAND_OVER = {
     EventAction.ACCEPT,
     EventAction.FORWARD,
+    EventAction.FORWARD_AGENCY,
     EventAction.RETURN_PREVIOUS,
+    EventAction.PROPOSE,
+    EventAction.APPROVE,
+    EventAction.SEND_BACK,
+    EventAction.RECALL,
+    EventAction.END,
     EventAction.RESOLVE,
     EventAction.RETURN_RESULT,
     EventAction.SUPPLEMENT,
@@ -70,7 +98,8 @@ HAND_OVER = {
 
 
 def control_rows(dossier: Dossier) -> list[dict]:
-    """One row per hand-over, each judged against the due date in force at that moment."""
+    """One row per hand-over: from which unit to which, when, by whom to whom (people's names),
+    judged against the due date in force at that moment, by local days."""
     rows = []
     events = [e for e in dossier.events.all() if e.action in HAND_OVER]
     for previous, event in zip([None, *events], events, strict=False):
@@ -83,13 +112,17 @@ def control_rows(dossier: Dossier) -> list[dict]:
             result = _("Đúng hạn")
         else:
             result = _("Quá hạn")
+        unit = event.agency.name if event.agency else ""
         rows.append(
             {
                 "event": event,
+                "at": timezone.localtime(event.created_at),
                 "from": previous.agency.name if previous and previous.agency else _("Công dân"),
-                "from_person": previous.assignee or previous.actor_name if previous else "",
-                "to": event.agency.name if event.agency else "",
-                "to_person": event.assignee or "",
+                "to": unit,
+                "giver": event.actor_name,
+                # A proposal to no one in particular goes to the agency's leadership.
+                "receiver": person_name(event.assignee)
+                or (_("Lãnh đạo cơ quan") if event.action == EventAction.PROPOSE else unit),
                 "result": result,
             }
         )
@@ -101,71 +134,6 @@ def control_slip(dossier: Dossier) -> bytes:
     return render_pdf(
         "dossiers/slips/control.html", {**_base(dossier), "rows": control_rows(dossier)}
     )
-
-
-REGISTER_COLUMNS = [
-    _("Mã hồ sơ"),
-    _("Trích yếu"),
-    _("Số bộ"),
-    _("Chủ hồ sơ"),
-    _("Địa chỉ"),
-    _("Điện thoại"),
-    _("Ngày nhận"),
-    _("Hẹn trả"),
-    _("Ngày trả"),
-    _("Cán bộ tiếp nhận"),
-]
-
-
-def register_rows(dossiers) -> list[list[str]]:
-    """Mẫu 06 Sổ theo dõi hồ sơ: one row per dossier."""
-    return [
-        [
-            dossier.code,
-            dossier.procedure.name,
-            "1",
-            dossier.applicant_name,
-            dossier.applicant_address,
-            dossier.applicant_phone,
-            when(dossier.received_at or dossier.submitted_at),
-            when(dossier.due_at),
-            when(dossier.returned_at),
-            getattr(dossier, "receiving_officer", "") or "",
-        ]
-        for dossier in dossiers
-    ]
-
-
-def register_csv(dossiers) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([str(column) for column in REGISTER_COLUMNS])
-    writer.writerows(register_rows(dossiers))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
-
-
-def register_xlsx(dossiers, *, start: datetime.date, end: datetime.date) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Sổ theo dõi hồ sơ")[:31]
-    sheet.append([_("SỔ THEO DÕI HỒ SƠ (Mẫu 06)")])
-    sheet.append(
-        [
-            _("Từ ngày %(start)s đến ngày %(end)s")
-            % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
-        ]
-    )
-    sheet.append([str(column) for column in REGISTER_COLUMNS])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in register_rows(dossiers):
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 def supplement_attachment(request_id: int):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("nop-ho-so/<uuid:token>/tep/<int:file_id>/", views.draft_file, name="draft_file"),
     path("nop-ho-so/<uuid:token>/tep/<int:file_id>/xoa/", views.remove_file, name="remove_file"),
     path("ho-so/<dossier:code>/da-nop/", views.success, name="success"),
+    path("ho-so/<dossier:code>/xac-nhan-nop-ho-so.pdf", views.confirmation, name="confirmation"),
     path("ho-so/<dossier:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("bo-sung/<uuid:token>/", views.supplement, name="supplement"),
 ]

@@ -53,6 +53,7 @@ def start(request, code):
             "dossiers/start.html",
             {
                 "procedure": procedure,
+                "requirements": catalogue.document_requirements(procedure.documents.all()),
                 "agencies": selectors.procedure_receiving_agencies(procedure=procedure)[:1],
             },
             status=200 if procedure.is_online else 409,
@@ -126,8 +127,8 @@ def _declaration(request, draft):
 
 
 def _attachments(request, draft):
-    documents = catalogue.procedure_parts(draft.procedure).documents
-    form = AttachmentsForm(*_bound(request, files=True), documents=documents)
+    parts = catalogue.procedure_parts(draft.procedure)
+    form = AttachmentsForm(*_bound(request, files=True), requirements=parts.upload_requirements)
     if request.method == "POST":
         valid = form.is_valid()
         try:
@@ -148,12 +149,15 @@ def _attachments(request, draft):
     files = {}
     for draft_file in draft.files.all():
         files.setdefault(draft_file.document_id, []).append(draft_file)
-    slots = [(document, field, files.get(document.pk, [])) for document, field in form.slots()]
     return _render_step(
         request,
         draft,
         WizardStep.ATTACHMENTS,
-        {"form": form, "slots": slots},
+        {
+            "form": form,
+            "requirements": form.slots(files),
+            "declarations": parts.online_declarations,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -172,7 +176,7 @@ def _contact(request, draft):
     form = ContactForm(
         *_bound(request),
         delivery_options=draft.procedure.delivery_options,
-        initial=draft.contact,
+        initial=selectors.draft_contact_initial(draft=draft),
     )
     if request.method == "POST" and form.is_valid():
         services.draft_save_contact(draft=draft, data=form.cleaned_data)
@@ -185,6 +189,7 @@ def _review(request, draft, form=None, error=None):
     problems = services.draft_problems(draft=draft)
     if error is not None and not problems:
         form.add_error(None, error)
+    parts = catalogue.procedure_parts(draft.procedure)
     return _render_step(
         request,
         draft,
@@ -192,9 +197,8 @@ def _review(request, draft, form=None, error=None):
         {
             "form": form or ReviewForm(),
             "problems": problems,
-            "declaration": display.declaration_rows(
-                catalogue.procedure_parts(draft.procedure).fields, draft.declaration
-            ),
+            "declaration": display.declaration_rows(parts.fields, draft.declaration),
+            "declarations": parts.online_declarations,
             "contact": display.contact_rows(draft.contact),
         },
         status=200 if form is None else 400,
@@ -234,16 +238,30 @@ def success(request, code):
     )
 
 
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_GET
-def receipt(request, code):
+def confirmation(request, code):
+    """The confirmation of the online submission, for the session that submitted it."""
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None:
         raise Http404
-    response = HttpResponse(
-        services.dossier_receipt_pdf(dossier=dossier), content_type="application/pdf"
+    return _pdf(
+        receipts.dossier_confirmation_pdf(dossier=dossier), f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-    return response
+
+
+@require_GET
+def receipt(request, code):
+    """Mẫu 01, once the desk has accepted the dossier."""
+    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
+    if dossier is None or dossier.received_at is None:
+        raise Http404
+    return _pdf(receipts.dossier_receipt_pdf(dossier=dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
 @require_GET

@@ -26,6 +26,7 @@ from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.siteurl import site_url
 from notifications import attachments as attachment_providers
 from notifications.constants import MessageChannel, MessageState, SmsPolicy
 from notifications.models import Message
@@ -240,7 +241,7 @@ def message_render(message: Message) -> dict[str, str]:
     """Return the subject, text and HTML of an email, or the text of an SMS, from its templates."""
     context = {
         **message.context,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "portal_name": settings.PORTAL_NAME,
         "operator": settings.PORTAL_OPERATOR,
         "has_attachments": bool(message.attachments),
@@ -319,5 +320,5 @@ def _email_close(connection) -> None:
 
 
 def _message_id(message: Message) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    host = urlsplit(site_url()).hostname or "localhost"
     return f"<thongbao-{message.pk}.{message.created_at:%Y%m%d%H%M%S}@{host}>"

@@ -45,13 +45,21 @@ def agencies_visible(user) -> QuerySet[Agency]:
 
 
 def can_access(user, dossier) -> bool:
-    """Whether `user` may see `dossier`: its receiving agency is in their scope."""
+    """Whether `user` may see `dossier`: its receiving agency is in their scope, or the agency
+    resolving it (liên thông)."""
+    return has_agency(user, dossier.receiving_agency_id) or (
+        dossier.resolving_agency_id is not None and has_agency(user, dossier.resolving_agency_id)
+    )
+
+
+def has_agency(user, agency_id: int) -> bool:
+    """Whether the agency `agency_id` is in `user`'s scope."""
     if not user.is_authenticated or not user.is_active:
         return False
     scope = agency_scope(user)
     if scope is None:
         return True
-    return Agency.objects.filter(scope, pk=dossier.receiving_agency_id).exists()
+    return Agency.objects.filter(scope, pk=agency_id).exists()
 
 
 def departments_of(agency: Agency) -> QuerySet[Agency]:
@@ -73,3 +81,30 @@ def officers_of(agency: Agency):
 def agencies_above(agency: Agency) -> QuerySet[Agency]:
     """Return `agency` and every agency above it: whose officers have it in their scope."""
     return Agency.objects.filter(code__in=[code for code in agency.path.split("/") if code])
+
+
+def leader_of(agency: Agency):
+    """Return the leader who signs for `agency` (the first officer with the leader role attached
+    to it, by account age), or None."""
+    return (
+        officers_of(agency)
+        .filter(groups__name=str(Role.LEADER.label))
+        .select_related("officer")
+        .order_by("pk")
+        .first()
+    )
+
+
+def leaders_above(agency: Agency):
+    """Return the active leaders who have `agency` in their scope: who may approve its results."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            officer__agencies__in=agencies_above(agency),
+            groups__name=str(Role.LEADER.label),
+            is_active=True,
+        )
+        .distinct()
+    )

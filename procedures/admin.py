@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from procedures import services
@@ -16,6 +17,7 @@ class AgencyAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "tier", "parent", "path", "is_active"]}),
         (_("Liên hệ"), {"fields": ["address", "phone", "email", "opening_hours"]}),
+        (_("Trên phiếu một cửa"), {"fields": ["slip_authority", "slip_unit", "place_name"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -35,15 +37,52 @@ class FeeRuleInline(admin.TabularInline):
     extra = 0
 
 
+class RequiredDocumentFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Check the alternative groups across the rows that stay (the service's rule)."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            # An untouched extra row is not saved; a row with errors is shown with them.
+            if (form.instance.pk or form.has_changed())
+            and not form.errors
+            and not self._should_delete_form(form)
+        ]
+        services.required_documents_check(documents=kept)
+
+
 class RequiredDocumentInline(admin.TabularInline):
     model = RequiredDocument
+    formset = RequiredDocumentFormSet
     extra = 0
+    fields = [
+        "order",
+        "name",
+        "copy_type",
+        "copies",
+        "is_required",
+        "alternative_group",
+        "is_declaration",
+        "condition",
+        "template",
+    ]
 
 
 class FormFieldInline(admin.TabularInline):
     model = FormField
     extra = 0
-    fields = ["order", "section", "name", "label", "field_type", "required", "choices", "help_text"]
+    fields = [
+        "order",
+        "section",
+        "name",
+        "label",
+        "field_type",
+        "required",
+        "applicant",
+        "choices",
+        "help_text",
+    ]
 
 
 @admin.register(Procedure)
@@ -52,7 +91,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ["level", "field", "is_active", "processing_time_kind"]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["field"]
-    autocomplete_fields = ["receiving_agencies", "resolving_agency"]
+    autocomplete_fields = ["receiving_agencies", "resolving_agencies"]
     inlines = [RequiredDocumentInline, FeeRuleInline, FormFieldInline]
     readonly_fields = ["usage_count", "updated_at"]
     fieldsets = [
@@ -72,7 +111,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         ),
         (
             _("Cơ quan"),
-            {"fields": ["receiving_agencies", "resolving_agency", "resolving_authority"]},
+            {"fields": ["receiving_agencies", "resolving_agencies", "resolving_authority"]},
         ),
         (
             _("Nội dung"),

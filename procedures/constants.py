@@ -57,6 +57,18 @@ class FieldType(models.TextChoices):
     CITIZEN_ID = "citizen_id", _("Số định danh cá nhân (12 số)")
 
 
+class ApplicantRole(models.TextChoices):
+    """Which declaration fields are the applicant's own (người yêu cầu): the dossier's owner is
+    read from these, never guessed (the first ID on a birth declaration is the mother's)."""
+
+    NAME = "name", _("Họ tên người nộp hồ sơ")
+    ID_TYPE = "id_type", _("Loại giấy tờ tùy thân của người nộp")
+    ID_NUMBER = "id_number", _("Số giấy tờ tùy thân của người nộp")
+    ADDRESS = "address", _("Địa chỉ của người nộp")
+    PHONE = "phone", _("Số điện thoại của người nộp")
+    EMAIL = "email", _("Thư điện tử của người nộp")
+
+
 class ResultDelivery(models.TextChoices):
     IN_PERSON = "in_person", _("Nhận trực tiếp")
     ONLINE = "online", _("Nhận trực tuyến")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.pagecache import catalogue_changed
 from procedures.models import Agency, FeeRule, Field, FormField, Procedure, RequiredDocument
+from procedures.services import required_documents_check
 
 
 def _load_json(path: Path):
@@ -30,6 +31,8 @@ def load_agencies(rows: list[dict]) -> dict[str, int]:
             "phone": row.get("phone", ""),
             "email": row.get("email", ""),
             "opening_hours": row.get("opening_hours", ""),
+            # Pre-reform units stay for the history of their dossiers but take no new ones.
+            "is_active": row.get("is_active", True),
         }
         agency = Agency.objects.filter(code=row["code"]).first()
         if agency is None:
@@ -46,9 +49,14 @@ def load_agencies(rows: list[dict]) -> dict[str, int]:
     return {"agencies": len(rows), "agencies_created": created}
 
 
-def _sync_children(procedure, model, related_name, rows, build):
-    """Replace the rows of `related_name` when they differ from `rows`; keep them otherwise."""
+def _sync_children(procedure, model, related_name, rows, build, check=None):
+    """Replace the rows of `related_name` when they differ from `rows`; keep them otherwise.
+
+    `check`, if given, validates the rows together (a rule across rows, which full_clean on each
+    row cannot see) before anything is written."""
     wanted = [build(index, row) for index, row in enumerate(rows, start=1)]
+    if check is not None:
+        check(wanted)
     fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "procedure")]
     current = [
         {name: getattr(obj, name) for name in fields}
@@ -82,9 +90,6 @@ def load_procedures(data: dict) -> dict[str, int]:
             "name": row["name"],
             "field": fields[row["field"]],
             "level": row["level"],
-            "resolving_agency": agencies[row["resolving_agency"]]
-            if row.get("resolving_agency")
-            else None,
             "resolving_authority": row.get("resolving_authority", ""),
             "applicants": row.get("applicants", ""),
             "conditions": row.get("conditions", ""),
@@ -123,6 +128,10 @@ def load_procedures(data: dict) -> dict[str, int]:
         if set(procedure.receiving_agencies.values_list("pk", flat=True)) != receiving:
             procedure.receiving_agencies.set(receiving)
             dirty = True
+        resolving = {agencies[code].pk for code in row.get("resolving_codes", [])}
+        if set(procedure.resolving_agencies.values_list("pk", flat=True)) != resolving:
+            procedure.resolving_agencies.set(resolving)
+            dirty = True
 
         dirty |= _sync_children(
             procedure,
@@ -153,7 +162,10 @@ def load_procedures(data: dict) -> dict[str, int]:
                 copies=d.get("copies", 1),
                 is_required=d.get("required", True),
                 condition=d.get("condition", ""),
+                alternative_group=d.get("alternative_group"),
+                is_declaration=d.get("declaration", False),
             ),
+            check=lambda documents: required_documents_check(documents=documents),
         )
         dirty |= _sync_children(
             procedure,
@@ -169,6 +181,7 @@ def load_procedures(data: dict) -> dict[str, int]:
                 required=f.get("required", False),
                 choices="\n".join(f.get("choices", [])),
                 help_text=f.get("help_text", ""),
+                applicant=f.get("applicant", ""),
             ),
         )
         if dirty:

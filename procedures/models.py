@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.constants import (
     SERVICE_LEVEL_2022_NAMES,
     AgencyTier,
+    ApplicantRole,
     CopyType,
     FeeKind,
     FieldType,
@@ -25,6 +26,10 @@ agency_code_validator = RegexValidator(
 procedure_code_validator = RegexValidator(
     r"^\d\.\d{6}$", _("Mã thủ tục quốc gia có dạng 1.001193."), code="procedure_code"
 )
+
+
+# The words of an agency's name that are not its place name (longest first).
+PLACE_PREFIXES = ("Thành phố ", "Đặc khu ", "Thị xã ", "Phường ", "Huyện ", "Quận ", "Tỉnh ", "Xã ")
 
 
 class Agency(models.Model):
@@ -58,6 +63,29 @@ class Agency(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     opening_hours = models.CharField(_("giờ làm việc"), max_length=255, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # How the agency's one-stop slips name it (Mẫu 01–05): the governing body over the desk, and
+    # the place before the date. Blank: derived from the name (see the properties below).
+    slip_authority = models.CharField(
+        _("cơ quan chủ quản trên phiếu"),
+        max_length=255,
+        blank=True,
+        help_text=_("Dòng trên của tiêu đề phiếu, ví dụ: UBND phường Long Biên."),
+    )
+    slip_unit = models.CharField(
+        _("đơn vị tiếp nhận trên phiếu"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Dòng dưới của tiêu đề phiếu, ví dụ: Bộ phận tiếp nhận và trả kết quả, hoặc tên "
+            "Trung tâm Phục vụ hành chính công."
+        ),
+    )
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ghi trước ngày tháng trên phiếu, ví dụ: Long Biên."),
+    )
 
     class Meta:
         verbose_name = _("cơ quan")
@@ -77,6 +105,22 @@ class Agency(models.Model):
         if self.tier == AgencyTier.PROVINCE and self.province_id != self.pk:
             self.province = self
             super().save(update_fields=["province"])
+
+    @property
+    def slip_heading(self) -> tuple[str, str]:
+        """The two lines that name the issuer at the top of a slip."""
+        authority = self.slip_authority or _("UBND %(name)s") % {"name": self.name}
+        return authority, self.slip_unit or str(_("Bộ phận tiếp nhận và trả kết quả"))
+
+    @property
+    def place(self) -> str:
+        """The place name before a slip's date: "Long Biên" for Phường Long Biên."""
+        if self.place_name:
+            return self.place_name
+        for prefix in PLACE_PREFIXES:
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
 
 
 class Field(models.Model):
@@ -115,14 +159,17 @@ class Procedure(models.Model):
         related_name="received_procedures",
         blank=True,
     )
-    resolving_agency = models.ForeignKey(
+    # Liên thông: the agency that resolves a dossier received elsewhere (a Sở for a provincial
+    # service centre), one per province; none when the receiving agency resolves it itself.
+    resolving_agencies = models.ManyToManyField(
         Agency,
         verbose_name=_("cơ quan giải quyết"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="resolved_procedures",
-        help_text=_("Để trống khi chính cơ quan tiếp nhận giải quyết hồ sơ."),
+        blank=True,
+        help_text=_(
+            "Cơ quan giải quyết hồ sơ khi khác cơ quan tiếp nhận (liên thông), mỗi tỉnh một cơ "
+            "quan. Để trống khi chính cơ quan tiếp nhận giải quyết hồ sơ."
+        ),
     )
     resolving_authority = models.CharField(
         _("cơ quan có thẩm quyền"),
@@ -290,6 +337,29 @@ class RequiredDocument(models.Model):
     condition = models.CharField(
         _("điều kiện"), max_length=500, blank=True, help_text=_("Khi nào phải nộp giấy tờ này.")
     )
+    # Several documents of one procedure can stand for each other (a Giấy chứng sinh, or a
+    # witness's statement where there is none): they share a group number, and the group counts
+    # as one requirement, met by any one of them. A number, not a link between rows, so that an
+    # administrator sets it in the inline before the rows exist.
+    alternative_group = models.PositiveSmallIntegerField(
+        _("nhóm thay thế"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Các giấy tờ cùng số nhóm thay thế được cho nhau: người nộp chỉ cần nộp một trong "
+            "số đó. Để trống nếu giấy tờ không có giấy tờ thay thế."
+        ),
+    )
+    is_declaration = models.BooleanField(
+        _("là tờ khai"),
+        default=False,
+        help_text=_(
+            "Tờ khai mà người nộp điền trực tuyến ở bước “Tờ khai” khi thủ tục có tờ khai điện "
+            "tử: khi nộp trực tuyến không phải tải lên; nộp trực tiếp hoặc qua bưu chính vẫn "
+            "nộp bản giấy."
+        ),
+    )
     template = models.FileField(
         _("mẫu đơn, tờ khai (DOCX/PDF)"),
         upload_to=document_template_path,
@@ -300,6 +370,15 @@ class RequiredDocument(models.Model):
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
         ordering = ["order", "pk"]
+        constraints = [
+            # The declaration is filled online instead of uploaded: it has no substitute to
+            # upload in its place.
+            models.CheckConstraint(
+                condition=models.Q(is_declaration=False) | models.Q(alternative_group__isnull=True),
+                name="required_document_declaration_not_alternative",
+                violation_error_message=_("Tờ khai không thuộc nhóm giấy tờ thay thế."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -323,6 +402,16 @@ class FormField(models.Model):
     required = models.BooleanField(_("bắt buộc"), default=False)
     choices = models.TextField(_("các lựa chọn"), blank=True, help_text=_("Mỗi lựa chọn một dòng."))
     help_text = models.CharField(_("hướng dẫn"), max_length=500, blank=True)
+    applicant = models.CharField(
+        _("là thông tin người nộp"),
+        max_length=20,
+        choices=ApplicantRole.choices,
+        blank=True,
+        help_text=_(
+            "Đánh dấu các trường là thông tin của chính người nộp hồ sơ (người yêu cầu): hồ sơ, "
+            "giấy tiếp nhận và tra cứu lấy họ tên, giấy tờ tùy thân, địa chỉ từ các trường này."
+        ),
+    )
 
     class Meta:
         verbose_name = _("trường tờ khai")
@@ -330,6 +419,12 @@ class FormField(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "name"], name="form_field_unique_name"),
+            # One field per role: the applicant has one name, one ID.
+            models.UniqueConstraint(
+                fields=["procedure", "applicant"],
+                condition=~models.Q(applicant=""),
+                name="form_field_unique_applicant_role",
+            ),
         ]
 
     def __str__(self):

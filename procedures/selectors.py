@@ -1,5 +1,6 @@
 """Reads of the catalogue. Each returns a queryset or values with a fixed number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -36,9 +37,12 @@ def procedure_search(*, filters: CatalogueFilter) -> QuerySet[Procedure]:
     procedures = procedure_active_list()
     if filters.agency is not None:
         # The subtree's ids first: a join on the path prefix makes PostgreSQL probe every
-        # receiving row of the province (tens of thousands) twice per page.
+        # receiving row of the province (tens of thousands) twice per page. Active units only:
+        # a pre-reform district still named as a receiver takes no new dossiers.
         subtree = list(
-            Agency.objects.filter(path__startswith=filters.agency.path).values_list("pk", flat=True)
+            Agency.objects.filter(path__startswith=filters.agency.path, is_active=True).values_list(
+                "pk", flat=True
+            )
         )
         receives = Procedure.receiving_agencies.through.objects.filter(
             procedure=OuterRef("pk"), agency_id__in=subtree
@@ -106,7 +110,7 @@ def procedure_detail(*, code: str) -> Procedure | None:
     """Return the active procedure with `code`, with everything its page shows prefetched."""
     return (
         Procedure.objects.filter(code=code, is_active=True)
-        .select_related("field", "resolving_agency")
+        .select_related("field")
         .prefetch_related("documents", "fees", "form_fields")
         .first()
     )
@@ -135,9 +139,65 @@ def procedure_receiving_summary(*, procedure: Procedure) -> dict:
 
 
 @dataclass(frozen=True)
+class DocumentRequirement:
+    """One item of a dossier's documents: a single document, or an alternative group of which
+    any one document will do."""
+
+    documents: tuple[RequiredDocument, ...]
+
+    @property
+    def is_choice(self) -> bool:
+        return len(self.documents) > 1
+
+    @property
+    def is_required(self) -> bool:
+        # The admin keeps a group's members alike (procedures.services.required_documents_check);
+        # "any" keeps a group required should one member still be marked otherwise.
+        return any(document.is_required for document in self.documents)
+
+    def satisfied_by(self, attached: set[int]) -> bool:
+        """Whether one of the documents is among the `attached` document ids."""
+        return any(document.pk in attached for document in self.documents)
+
+
+def document_requirements(documents: Iterable[RequiredDocument]) -> list[DocumentRequirement]:
+    """Return `documents` (in their order) as requirements: the members of an alternative group
+    together, at the place of the group's first member."""
+    requirements: list[list[RequiredDocument]] = []
+    groups: dict[int, list[RequiredDocument]] = {}
+    for document in documents:
+        if document.alternative_group is None:
+            requirements.append([document])
+        elif document.alternative_group in groups:
+            groups[document.alternative_group].append(document)
+        else:
+            groups[document.alternative_group] = [document]
+            requirements.append(groups[document.alternative_group])
+    return [DocumentRequirement(tuple(members)) for members in requirements]
+
+
+@dataclass(frozen=True)
 class ProcedureParts:
     fields: list[FormField]
     documents: list[RequiredDocument]
+
+    @property
+    def online_declarations(self) -> list[RequiredDocument]:
+        """The declaration documents an online dossier does not upload: the citizen fills them
+        in the wizard's declaration step. None when the procedure has no online declaration."""
+        if not self.fields:
+            return []
+        return [document for document in self.documents if document.is_declaration]
+
+    @property
+    def uploads(self) -> list[RequiredDocument]:
+        """The documents an online dossier attaches as files."""
+        online = {document.pk for document in self.online_declarations}
+        return [document for document in self.documents if document.pk not in online]
+
+    @property
+    def upload_requirements(self) -> list[DocumentRequirement]:
+        return document_requirements(self.uploads)
 
 
 def procedure_parts(procedure: Procedure) -> ProcedureParts:
@@ -155,3 +215,25 @@ def procedure_parts(procedure: Procedure) -> ProcedureParts:
         caches["local"].set(key, parts, PARTS_SECONDS)
     procedure._parts = (key, parts)
     return parts
+
+
+def applicant_values(procedure: Procedure, declaration: dict) -> dict[str, str]:
+    """What a declaration says of the applicant: role (ApplicantRole) -> the text entered in the
+    field the procedure marks with it; roles with no marked field, or left blank, are absent."""
+    values = {}
+    for definition in procedure_parts(procedure).fields:
+        value = declaration.get(definition.name)
+        if definition.applicant and value not in (None, ""):
+            values[definition.applicant] = str(value).strip()
+    return values
+
+
+def procedure_resolving_agency(*, procedure: Procedure, agency: Agency) -> Agency | None:
+    """The agency that resolves `procedure`'s dossiers received by `agency`: the procedure's
+    resolving agency in the same province (liên thông), or None when `agency` resolves them."""
+    return (
+        procedure.resolving_agencies.filter(province_id=agency.province_id, is_active=True)
+        .exclude(pk=agency.pk)
+        .order_by("path")
+        .first()
+    )

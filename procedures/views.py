@@ -64,6 +64,7 @@ def detail(request, code):
         "procedures/detail.html",
         {
             "procedure": procedure,
+            "requirements": selectors.document_requirements(procedure.documents.all()),
             "receiving": selectors.procedure_receiving_summary(procedure=procedure),
         },
     )

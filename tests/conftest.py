@@ -71,6 +71,8 @@ def _service_markers(request):
 def _test_settings(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "emails"
+    # Links and QR codes point here unless a test says otherwise (core.siteurl).
+    settings.SITE_URL = "https://dichvucong.test"
 
 
 @pytest.fixture(autouse=True)
@@ -185,7 +187,14 @@ def screenshot(request):
 @pytest.fixture
 def catalogue(db):
     """A small catalogue: two provinces, three wards, four procedures across levels 1–4."""
-    from procedures.constants import AgencyTier, CopyType, FeeKind, FieldType, ProcessingTimeKind
+    from procedures.constants import (
+        AgencyTier,
+        ApplicantRole,
+        CopyType,
+        FeeKind,
+        FieldType,
+        ProcessingTimeKind,
+    )
     from tests.factories import (
         AgencyFactory,
         FeeRuleFactory,
@@ -231,6 +240,7 @@ def catalogue(db):
         label="Họ, chữ đệm, tên",
         required=True,
         order=1,
+        applicant=ApplicantRole.NAME,
     )
     FormFieldFactory(
         procedure=khai_sinh,
@@ -298,6 +308,76 @@ def catalogue(db):
 
 
 @pytest.fixture
+def birth_alternatives(catalogue):
+    """The catalogue's birth registration as the law has it: the declaration is filled online
+    (not uploaded), and the Giấy chứng sinh has alternatives where there is none."""
+    from tests.factories import RequiredDocumentFactory
+
+    khai_sinh = catalogue["khai_sinh"]
+    declaration, certificate = khai_sinh.documents.order_by("order")
+    declaration.is_declaration = True
+    declaration.save()
+    certificate.alternative_group = 1
+    certificate.save()
+    witness = RequiredDocumentFactory(
+        procedure=khai_sinh,
+        name="Văn bản của người làm chứng xác nhận về việc sinh",
+        order=3,
+        alternative_group=1,
+        condition="Trường hợp không có Giấy chứng sinh",
+    )
+    commitment = RequiredDocumentFactory(
+        procedure=khai_sinh,
+        name="Giấy cam đoan về việc sinh",
+        order=4,
+        alternative_group=1,
+        condition="Trường hợp không có Giấy chứng sinh và không có người làm chứng",
+    )
+    authorisation = RequiredDocumentFactory(
+        procedure=khai_sinh, name="Văn bản ủy quyền", order=5, is_required=False
+    )
+    return {
+        "declaration": declaration,
+        "certificate": certificate,
+        "witness": witness,
+        "commitment": commitment,
+        "authorisation": authorisation,
+    }
+
+
+@pytest.fixture
+def legacy_agency(catalogue):
+    """Thị xã Hồng Lĩnh before the 2025 reform: inactive, with a department, and still named
+    as a receiver of the birth registration (the history of its dossiers); and a province merged
+    long ago."""
+    from procedures.constants import AgencyTier
+    from tests.factories import AgencyFactory
+
+    district = AgencyFactory(
+        code="000.00.20.H30",
+        parent=catalogue["hatinh"],
+        tier=AgencyTier.DISTRICT,
+        name="Thị xã Hồng Lĩnh (trước 01/7/2025)",
+        is_active=False,
+    )
+    AgencyFactory(
+        code="001.00.20.H30",
+        parent=district,
+        tier=AgencyTier.DEPARTMENT,
+        name="Phòng Văn hóa và Thông tin thị xã Hồng Lĩnh (trước 01/7/2025)",
+        is_active=False,
+    )
+    AgencyFactory(
+        code="000.00.00.H99",
+        is_province=True,
+        name="Tỉnh Hà Tây (trước 01/8/2008)",
+        is_active=False,
+    )
+    catalogue["khai_sinh"].receiving_agencies.add(district)
+    return district
+
+
+@pytest.fixture
 def desk(catalogue):
     """Officers of Phường Long Biên (one per role) and a one-stop officer of Phường Hà Đông."""
     from officers.constants import Role
@@ -321,4 +401,45 @@ def desk(catalogue):
         ),
         "leader": make_officer("lanhdao", Role.LEADER, agencies=[long_bien]),
         "other_ward": make_officer("motcua.hadong", Role.RECEIVING, agencies=[ha_dong]),
+    }
+
+
+@pytest.fixture
+def province(catalogue):
+    """Hà Nội's service centre and two Sở; Hà Tĩnh's culture Sở; karaoke licences received by
+    the centres and resolved by each province's culture Sở."""
+    from officers.constants import Role
+    from procedures.constants import AgencyTier
+    from tests.dossiers.factories import make_officer
+    from tests.factories import AgencyFactory, ProcedureFactory, RequiredDocumentFactory
+
+    hanoi, hatinh = catalogue["hanoi"], catalogue["hatinh"]
+
+    def unit(code, parent, name):
+        return AgencyFactory(code=code, parent=parent, tier=AgencyTier.DEPARTMENT, name=name)
+
+    centre = unit("000.00.01.H26", hanoi, "Trung tâm Phục vụ hành chính công Thành phố Hà Nội")
+    culture = unit("000.00.04.H26", hanoi, "Sở Văn hóa và Thể thao Thành phố Hà Nội")
+    health = unit("000.00.06.H26", hanoi, "Sở Y tế Thành phố Hà Nội")
+    culture_hatinh = unit("000.00.04.H30", hatinh, "Sở Văn hóa, Thể thao và Du lịch Hà Tĩnh")
+    karaoke = ProcedureFactory(
+        code="1.001029",
+        name="Cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke",
+        level=3,
+        receiving_agencies=[centre],
+    )
+    karaoke.resolving_agencies.set([culture, culture_hatinh])
+    RequiredDocumentFactory(procedure=karaoke, name="Đơn đề nghị cấp giấy phép", order=1)
+    return {
+        "centre": centre,
+        "culture": culture,
+        "health": health,
+        "karaoke": karaoke,
+        "desk": make_officer("motcua.hanoi", Role.RECEIVING, agencies=[centre]),
+        "specialist": make_officer("chuyenvien.sovhtt", Role.SPECIALIST, agencies=[culture]),
+        "leader": make_officer("lanhdao.sovhtt", Role.LEADER, agencies=[culture]),
+        "other_province": make_officer(
+            "chuyenvien.hatinh", Role.SPECIALIST, agencies=[culture_hatinh]
+        ),
+        "health_officer": make_officer("chuyenvien.soyte", Role.SPECIALIST, agencies=[health]),
     }

@@ -32,6 +32,7 @@ def test_check_deploy_is_clean_with_production_values():
             "DEBUG": "0",
             "SECRET_KEY": "k3y-" + "x9Q!vZ2#" * 8,
             "ALLOWED_HOSTS": "dichvucong.example.gov.vn",
+            "SITE_URL": "https://dichvucong.example.gov.vn",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,17 +15,24 @@ def dossier_progress(*, code: str) -> Dossier | None:
     )
     return (
         Dossier.objects.select_related(
-            "procedure", "receiving_agency", "current_department", "assignee__officer"
+            "procedure",
+            "receiving_agency",
+            "resolving_agency",
+            "current_department",
+            "assignee__officer",
         )
         .only(
             "code",
             "status",
+            "channel",
             "submitted_at",
             "received_at",
             "due_at",
             "resolved_at",
             "procedure__name",
             "receiving_agency__name",
+            "resolving_agency__name",
+            "at_resolving_agency",
             "current_department__name",
             "assignee__first_name",
             "assignee__last_name",

@@ -38,7 +38,7 @@ def _progress_context(dossier) -> dict:
         "dossier": dossier,
         "meaning": STATUS_MEANINGS[dossier.status],
         "timeliness": selectors.timeliness(dossier),
-        "holder": dossier.current_department or dossier.receiving_agency,
+        "holder": dossier.current_department or dossier.holder,
         "handler": dossier.assignee.get_full_name() or dossier.assignee.username
         if dossier.assignee
         else "",

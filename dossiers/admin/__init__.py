@@ -23,15 +23,17 @@ from dossiers.admin.filters import (
 )
 from dossiers.admin.pages import DossierPagesMixin
 from dossiers.admin.rows import ListRows
+from dossiers.admin.walk_in import WalkInMixin
 from dossiers.models import Dossier
 from dossiers.validators import normalize_phone
+from officers.constants import Role
 from officers.selectors import user_roles
 
 DOSSIER_CODE = re.compile(DossierCodeConverter.regex)
 
 
 @admin.register(Dossier)
-class DossierAdmin(BulkActionsMixin, DossierPagesMixin, admin.ModelAdmin):
+class DossierAdmin(BulkActionsMixin, WalkInMixin, DossierPagesMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "applicant_name",
@@ -152,5 +154,6 @@ class DossierAdmin(BulkActionsMixin, DossierPagesMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "queues": selectors.dossier_queue_counts_cached(user=request.user),
+            "can_receive_paper": Role.RECEIVING in user_roles(request.user),
         }
         return super().changelist_view(request, extra_context)

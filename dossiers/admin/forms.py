@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import uploads
+from dossiers import selectors, uploads
 from dossiers.constants import EventAction as A
 from dossiers.forms import MultipleFileField
 from officers import selectors as officer_selectors
@@ -75,7 +75,7 @@ class ForwardForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = officer_selectors.departments_of(self.dossier.receiving_agency)
+        departments = officer_selectors.departments_of(self.dossier.holder)
         self.fields["department"].queryset = departments
         self.fields["assignee"].queryset = (
             get_user_model()
@@ -94,12 +94,25 @@ class ForwardForm(ActionForm):
         return cleaned
 
 
+class ForwardAgencyForm(ActionForm):
+    """Liên thông: the note says where the dossier goes (the procedure's resolving agency in
+    this province), which the officer does not choose."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        destination = selectors.forward_destination(self.dossier)
+        if destination is not None:
+            self.fields["note"].help_text = _("Hồ sơ được chuyển đến: %(agency)s.") % {
+                "agency": destination.name
+            }
+
+
 class AssignForm(ActionForm):
     assignee = forms.ModelChoiceField(label=_("Giao cho"), queryset=None, error_messages=REQUIRED)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agency = self.dossier.receiving_agency
+        agency = self.dossier.holder
         self.fields["assignee"].queryset = (
             get_user_model()
             .objects.filter(
@@ -116,6 +129,39 @@ class ResultForm(ActionForm):
 
     def clean_result(self):
         return uploads.inspect(self.cleaned_data["result"], max_mb=settings.UPLOAD_MAX_FILE_MB)
+
+
+class ProposalForm(ResultForm):
+    """Trình lãnh đạo: the draft result, to a named leader or to any leader of the agency."""
+
+    leader = forms.ModelChoiceField(
+        label=_("Lãnh đạo phê duyệt"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Bất kỳ lãnh đạo nào của cơ quan —"),
+    )
+
+    field_order = ["result", "leader", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].label = _("Dự thảo kết quả (PDF)")
+        self.fields["note"].label = _("Nội dung trình")
+        self.fields["leader"].queryset = officer_selectors.leaders_above(
+            self.dossier.holder
+        ).order_by("first_name", "username")
+        self.fields["leader"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+
+class ApprovalForm(ActionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Lời nhắn gửi công dân cùng thông báo có kết quả")
+        self.fields["note"].help_text = _(
+            "Không bắt buộc: lệ phí phải nộp, giấy tờ cần mang theo khi nhận kết quả…"
+        )
 
 
 class DeskSupplementForm(ActionForm):
@@ -161,10 +207,16 @@ FORMS = {
     A.REQUEST_SUPPLEMENT: SupplementRequestForm,
     A.SUPPLEMENT: DeskSupplementForm,
     A.FORWARD: ForwardForm,
+    A.FORWARD_AGENCY: ForwardAgencyForm,
     A.RETURN_PREVIOUS: ReasonForm,
+    A.PROPOSE: ProposalForm,
+    A.APPROVE: ApprovalForm,
+    A.SEND_BACK: ReasonForm,
+    A.RECALL: ActionForm,
     A.REQUEST_FEE: ActionForm,
     A.CONFIRM_FEE: ActionForm,
     A.STOP: ReasonForm,
+    A.END: ReasonForm,
     A.RESOLVE: ResultForm,
     A.RETURN_RESULT: ReturnResultForm,
     A.RESET_DEADLINE: NewDueDateForm,

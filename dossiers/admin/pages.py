@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import selectors, services, slips, workflow
+from dossiers import receipts, register, selectors, services, slips, workflow
 from dossiers.access import attachment_response
 from dossiers.admin import forms as admin_forms
 from dossiers.admin.actions import perform
@@ -22,7 +22,6 @@ from dossiers.admin.rows import DEADLINE_BADGES
 from dossiers.constants import EventAction as A
 from dossiers.display import declaration_rows
 from notifications.selectors import messages_about
-from officers.selectors import user_roles
 
 
 class DossierPagesMixin:
@@ -45,6 +44,11 @@ class DossierPagesMixin:
             ),
             path("<int:pk>/ket-qua/", view(self.result_view), name="dossiers_dossier_result"),
             path(
+                "<int:pk>/du-thao/<int:proposal_pk>/",
+                view(self.draft_view),
+                name="dossiers_dossier_draft",
+            ),
+            path(
                 "<int:pk>/phieu/<slug:kind>.pdf",
                 view(self.slip_view),
                 name="dossiers_dossier_slip",
@@ -63,11 +67,8 @@ class DossierPagesMixin:
             raise Http404
         dossier = self._dossier(request, int(object_id))
         now = timezone.now()
-        roles = user_roles(request.user)
         actions = [
-            (action, A(action).label)
-            for action in workflow.OFFICER_ACTIONS
-            if workflow.is_allowed(action, status=dossier.status, roles=roles)
+            (action, A(action).label) for action in selectors.officer_actions(request.user, dossier)
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -91,7 +92,7 @@ class DossierPagesMixin:
         if action not in workflow.OFFICER_ACTIONS:
             raise Http404
         dossier = self._dossier(request, pk)
-        if not workflow.is_allowed(action, status=dossier.status, roles=user_roles(request.user)):
+        if action not in selectors.officer_actions(request.user, dossier):
             messages.error(
                 request,
                 _(
@@ -154,10 +155,21 @@ class DossierPagesMixin:
             raise Http404
         return FileResponse(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf")
 
+    def draft_view(self, request, pk, proposal_pk):
+        dossier = self._dossier(request, pk)
+        proposal = next((p for p in dossier.proposals.all() if p.pk == proposal_pk), None)
+        if proposal is None or not proposal.draft:
+            raise Http404
+        return FileResponse(
+            proposal.draft.open("rb"), filename=f"du-thao-{dossier.code}-{proposal.pk}.pdf"
+        )
+
     def slip_view(self, request, pk, kind):
         dossier = self._dossier(request, pk)
         events = list(dossier.events.all())
-        if kind == "mau-02" and dossier.supplements.all():
+        if kind == "mau-01" and dossier.received_at is not None:
+            pdf = receipts.dossier_receipt_pdf(dossier=dossier)
+        elif kind == "mau-02" and dossier.supplements.all():
             pdf = slips.supplement_slip(dossier.supplements.all()[0])
         elif kind == "mau-03" and any(e.action == A.REFUSE for e in events):
             pdf = slips.refusal_slip([e for e in events if e.action == A.REFUSE][-1])
@@ -177,22 +189,16 @@ class DossierPagesMixin:
         form = admin_forms.RegisterForm(request.GET or None)
         if form.is_bound and form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-            dossiers = (
-                selectors.dossiers_visible(request.user)
-                .filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
-                .select_related("procedure")
-                .order_by("submitted_at")
-            )
-            dossiers = selectors.with_receiving_officer(dossiers)
+            dossiers = selectors.register_dossiers(user=request.user, start=start, end=end)
             name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
             if form.cleaned_data["format"] == "csv":
                 response = HttpResponse(
-                    slips.register_csv(dossiers), content_type="text/csv; charset=utf-8"
+                    register.register_csv(dossiers), content_type="text/csv; charset=utf-8"
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             else:
                 response = HttpResponse(
-                    slips.register_xlsx(dossiers, start=start, end=end),
+                    register.register_xlsx(dossiers, start=start, end=end),
                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

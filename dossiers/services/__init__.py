@@ -1,16 +1,23 @@
 """Every write of the intake wizard and every dossier status change goes through here.
 
 Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
-`desk` (the one-stop desk's actions), `resolution` (fees, result, deadlines, withdrawal),
+`desk` (the one-stop desk's actions), `approval` (the proposal to the leader, approval, sending
+back, recall), `resolution` (fees, stop and end, result, deadlines, withdrawal),
 `maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
 
-from dossiers.receipts import dossier_receipt_pdf
+from dossiers.services.approval import (
+    dossier_approve,
+    dossier_propose,
+    dossier_recall,
+    dossier_send_back,
+)
 from dossiers.services.desk import (
     dossier_accept,
     dossier_assign,
     dossier_forward,
+    dossier_forward_agency,
     dossier_note_add,
     dossier_receive_supplement,
     dossier_refuse,
@@ -31,6 +38,7 @@ from dossiers.services.maintenance import drafts_purge_expired, procedures_refre
 from dossiers.services.resolution import (
     dossier_apologize,
     dossier_confirm_fee,
+    dossier_end,
     dossier_request_fee,
     dossier_reset_deadline,
     dossier_resolve,
@@ -38,15 +46,21 @@ from dossiers.services.resolution import (
     dossier_stop,
     dossier_withdraw,
 )
+from dossiers.services.walk_in import PaperDocument, dossier_receive_paper
 
 __all__ = [
     "dossier_accept",
     "dossier_apologize",
+    "dossier_approve",
     "dossier_assign",
     "dossier_confirm_fee",
+    "dossier_end",
     "dossier_forward",
+    "dossier_forward_agency",
     "dossier_note_add",
-    "dossier_receipt_pdf",
+    "dossier_receive_paper",
+    "dossier_propose",
+    "dossier_recall",
     "dossier_receive_supplement",
     "dossier_refuse",
     "dossier_request_fee",
@@ -55,9 +69,11 @@ __all__ = [
     "dossier_resolve",
     "dossier_return_previous",
     "dossier_return_result",
+    "dossier_send_back",
     "dossier_stop",
     "dossier_submit",
     "dossier_withdraw",
+    "PaperDocument",
     "draft_add_files",
     "draft_problems",
     "draft_remove_file",

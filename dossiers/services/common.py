@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import workflow
 from dossiers.constants import EventAction
-from dossiers.models import Dossier, DossierEvent
+from dossiers.models import Dossier, DossierEvent, Proposal
 from dossiers.notify import dossier_notify
 from officers import selectors as officer_selectors
 
@@ -26,12 +26,34 @@ def lock(dossier_id: int, actor: Actor, action: str) -> Dossier:
     """Return the locked dossier if `actor` may do `action` on it now, else raise."""
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure", "receiving_agency", "current_department", "assignee")
+        .select_related(
+            "procedure",
+            "receiving_agency",
+            "resolving_agency",
+            "current_department",
+            "assignee",
+            "pending_proposal",
+        )
         .filter(pk=dossier_id)
         .first()
     )
-    if dossier is None or (actor is not None and not officer_selectors.can_access(actor, dossier)):
+    if dossier is None:
         raise ValidationError(_("Không tìm thấy hồ sơ."), code="not_found")
+    # Only the agency holding the dossier acts on it: the resolving agency while it has it (liên
+    # thông), the receiving agency otherwise; others who may see it cannot act, but for the desk
+    # recalling its own hand-over to the resolving agency (the recall checks the author).
+    if (
+        actor is not None
+        and not officer_selectors.has_agency(actor, dossier.holder_id)
+        and not (action == EventAction.RECALL and officer_selectors.can_access(actor, dossier))
+    ):
+        if not officer_selectors.can_access(actor, dossier):
+            raise ValidationError(_("Không tìm thấy hồ sơ."), code="not_found")
+        raise ValidationError(
+            _("Hồ sơ đang ở %(agency)s: chỉ cán bộ của cơ quan này được xử lý.")
+            % {"agency": dossier.holder.name},
+            code="not_holder",
+        )
     roles = {workflow.CITIZEN} if actor is None else officer_selectors.user_roles(actor)
     rule = workflow.TRANSITIONS[action]
     if dossier.status not in rule.sources:
@@ -45,6 +67,15 @@ def lock(dossier_id: int, actor: Actor, action: str) -> Dossier:
             _("Vai trò của bạn không được thực hiện “%(action)s”.")
             % {"action": EventAction(action).label},
             code="forbidden",
+        )
+    if rule.awaiting_approval is not None and rule.awaiting_approval != dossier.awaiting_approval:
+        if dossier.awaiting_approval:
+            message = _("Hồ sơ đang chờ lãnh đạo phê duyệt, chưa thể “%(action)s”.")
+        else:
+            message = _("Hồ sơ không có tờ trình nào đang chờ lãnh đạo phê duyệt.")
+        raise ValidationError(
+            message % {"action": EventAction(action).label},
+            code="awaiting_approval" if dossier.awaiting_approval else "no_proposal",
         )
     return dossier
 
@@ -71,8 +102,9 @@ def record(
         to_status=dossier.status,
         actor=actor,
         actor_name=actor_name(actor, dossier),
-        agency=dossier.current_department or dossier.receiving_agency,
-        assignee=dossier.assignee,
+        # By id: a holder set by id (from a proposal, an earlier event) is not read for this.
+        agency_id=dossier.current_department_id or dossier.holder_id,
+        assignee_id=dossier.assignee_id,
         due_at=dossier.due_at,
         note=note,
         created_at=now or timezone.now(),
@@ -103,6 +135,30 @@ def close_review(dossier: Dossier, now: datetime.datetime) -> None:
     dossier.supplements.filter(answered_at__isnull=False, reviewed_at__isnull=True).update(
         reviewed_at=now
     )
+
+
+def receiving_officer_id(dossier: Dossier) -> int | None:
+    """The officer who accepted the dossier at the desk, who hands the result over."""
+    return (
+        dossier.events.filter(action=EventAction.ACCEPT)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+def close_proposal(
+    dossier: Dossier, actor: Actor, outcome: str, *, now: datetime.datetime, note: str = ""
+) -> Proposal | None:
+    """Close the proposal awaiting the leader, if any; the caller saves "pending_proposal"."""
+    proposal = dossier.pending_proposal
+    if proposal is None:
+        return None
+    proposal.closed_at, proposal.closed_by = now, actor
+    proposal.outcome, proposal.outcome_note = outcome, note
+    proposal.save(update_fields=["closed_at", "closed_by", "outcome", "outcome_note"])
+    dossier.pending_proposal = None
+    return proposal
 
 
 def require_no_open_supplement(dossier: Dossier) -> None:

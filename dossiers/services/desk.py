@@ -21,6 +21,7 @@ from dossiers.services.files import files_removed_on_failure, store
 from dossiers.uploads import CheckedUpload
 from officers import selectors as officer_selectors
 from procedures.models import Agency
+from procedures.selectors import procedure_resolving_agency
 
 
 @transaction.atomic
@@ -32,7 +33,7 @@ def dossier_accept(*, dossier_id: int, actor: Actor, note: str = "") -> DossierE
     dossier.due_at = deadlines.calendar().due_at(dossier.procedure, now)
     if dossier.assignee_id is None:
         dossier.assignee = actor
-    dossier.receipt = ""  # re-issued with the confirmed appointment
+    dossier.receipt = ""  # Mẫu 01 is rendered from this acceptance
     event = record(
         dossier,
         actor,
@@ -43,8 +44,12 @@ def dossier_accept(*, dossier_id: int, actor: Actor, note: str = "") -> DossierE
         now=now,
     )
     close_review(dossier, now)
+    # Mẫu 01 is issued now, with the acceptance time and this officer's name (receipts).
     notify(
-        dossier, "dossier_accepted", attachments=[{"provider": "dossier_receipt", "id": dossier.pk}]
+        dossier,
+        "dossier_accepted",
+        received_at=receipts.when(now),
+        attachments=[{"provider": "dossier_receipt", "id": dossier.pk}],
     )
     return event
 
@@ -154,15 +159,11 @@ def dossier_receive_supplement(
 def dossier_forward(
     *, dossier_id: int, actor: Actor, department: Agency, assignee: Actor = None, note: str = ""
 ) -> DossierEvent:
-    """Hand the dossier to a department of the receiving agency, optionally to one officer."""
+    """Hand the dossier to a department of the agency holding it, optionally to one officer."""
     dossier = lock(dossier_id, actor, EventAction.FORWARD)
-    if (
-        not officer_selectors.departments_of(dossier.receiving_agency)
-        .filter(pk=department.pk)
-        .exists()
-    ):
+    if not officer_selectors.departments_of(dossier.holder).filter(pk=department.pk).exists():
         raise ValidationError(
-            _("Phòng, ban này không thuộc cơ quan tiếp nhận hồ sơ."), code="department"
+            _("Phòng, ban này không thuộc cơ quan đang xử lý hồ sơ."), code="department"
         )
     if (
         assignee is not None
@@ -185,29 +186,78 @@ def dossier_forward(
     )
 
 
+# The steps that hand a dossier from one holder to another, which "Trả lại bước trước" undoes.
+HAND_OVERS = [
+    EventAction.ACCEPT,
+    EventAction.FORWARD,
+    EventAction.FORWARD_AGENCY,
+    EventAction.RETURN_PREVIOUS,
+]
+
+
+@transaction.atomic
+def dossier_forward_agency(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
+    """Send the dossier to the agency that resolves its procedure in this province (liên thông):
+    its officers process it, and the result comes back to this desk, which returns it."""
+    dossier = lock(dossier_id, actor, EventAction.FORWARD_AGENCY)
+    resolving = procedure_resolving_agency(
+        procedure=dossier.procedure, agency=dossier.receiving_agency
+    )
+    if resolving is None or dossier.at_resolving_agency:
+        raise ValidationError(
+            _("Thủ tục này do chính cơ quan tiếp nhận giải quyết: không có cơ quan liên thông."),
+            code="no_resolving_agency",
+        )
+    require_no_open_supplement(dossier)
+    now = timezone.now()
+    dossier.resolving_agency, dossier.at_resolving_agency = resolving, True
+    dossier.current_department, dossier.assignee = None, None
+    close_review(dossier, now)
+    return record(
+        dossier,
+        actor,
+        EventAction.FORWARD_AGENCY,
+        fields=["resolving_agency", "at_resolving_agency", "current_department", "assignee"],
+        to_status=DossierStatus.PROCESSING,
+        note=note,
+        now=now,
+    )
+
+
 @transaction.atomic
 def dossier_return_previous(*, dossier_id: int, actor: Actor, note: str) -> DossierEvent:
     """Send the dossier back to whoever held it before the last hand-over."""
     require_reason(note, _("Vui lòng ghi rõ lý do trả lại."))
     dossier = lock(dossier_id, actor, EventAction.RETURN_PREVIOUS)
-    hand_overs = list(
-        dossier.events.filter(
-            action__in=[EventAction.ACCEPT, EventAction.FORWARD, EventAction.RETURN_PREVIOUS]
-        )
-        .select_related("agency", "assignee")
-        .order_by("-created_at", "-pk")[:2]
-    )
+    steps = []
+    for event in (
+        dossier.events.filter(action__in=[*HAND_OVERS, EventAction.PROPOSE, EventAction.RECALL])
+        .select_related("agency")
+        .order_by("created_at", "pk")
+    ):
+        if event.action == EventAction.RECALL:
+            if steps:
+                steps.pop()  # the hand-over it took back: a recall takes back the last step
+        else:
+            steps.append(event)
+    # A proposal no longer awaiting was sent back or recalled: the holder is as before it.
+    hand_overs = [step for step in steps if step.action != EventAction.PROPOSE]
     if len(hand_overs) < 2:
         raise ValidationError(_("Không có bước trước để trả lại."), code="no_previous_step")
-    previous = hand_overs[1]
-    is_department = previous.agency_id != dossier.receiving_agency_id
+    previous = hand_overs[-2]
+    # Back across agencies too: from the resolving agency to the desk that forwarded it.
+    resolving = dossier.resolving_agency
+    dossier.at_resolving_agency = resolving is not None and (
+        previous.agency is not None and previous.agency.path.startswith(resolving.path)
+    )
+    is_department = previous.agency_id != dossier.holder_id
     dossier.current_department = previous.agency if is_department else None
-    dossier.assignee = previous.assignee
+    dossier.assignee_id = previous.assignee_id
     return record(
         dossier,
         actor,
         EventAction.RETURN_PREVIOUS,
-        fields=["current_department", "assignee"],
+        fields=["current_department", "assignee", "at_resolving_agency"],
         note=note,
     )
 
@@ -216,8 +266,10 @@ def dossier_return_previous(*, dossier_id: int, actor: Actor, note: str) -> Doss
 def dossier_assign(*, dossier_id: int, actor: Actor, assignee: Actor) -> DossierEvent:
     """Give the dossier to one officer of its agency; nothing changes if it is theirs already."""
     dossier = lock(dossier_id, actor, EventAction.ASSIGN)
-    if not officer_selectors.can_access(assignee, dossier):
-        raise ValidationError(_("Cán bộ này không thuộc cơ quan của hồ sơ."), code="assignee")
+    if not officer_selectors.has_agency(assignee, dossier.holder_id):
+        raise ValidationError(
+            _("Cán bộ này không thuộc cơ quan đang xử lý hồ sơ."), code="assignee"
+        )
     if dossier.assignee_id == assignee.pk:
         return dossier.events.last()
     dossier.assignee = assignee

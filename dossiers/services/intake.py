@@ -18,9 +18,9 @@ from dossiers.models import Dossier, DossierDocument, DossierEvent, Draft, Draft
 from dossiers.notify import dossier_notify
 from dossiers.services.files import files_removed_on_failure, store
 from dossiers.uploads import CheckedUpload
-from procedures.constants import FieldType
+from procedures.constants import ApplicantRole, FieldType
 from procedures.models import Agency, Procedure, RequiredDocument
-from procedures.selectors import procedure_parts
+from procedures.selectors import DocumentRequirement, applicant_values, procedure_parts
 
 # Dossier fields that full_clean leaves to the database (see dossier_submit).
 CHECKED_BY_DATABASE = ["code", "procedure", "receiving_agency", "current_department", "assignee"]
@@ -133,21 +133,24 @@ def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
                 _("Chưa nhập “%(label)s”.") % {"label": definition.label}
             )
     attached = {f.document_id for f in draft.files.all()}
-    for document in parts.documents:
-        if document.is_required and document.pk not in attached:
-            problems.setdefault(WizardStep.ATTACHMENTS, []).append(
-                _("Chưa đính kèm “%(name)s”.") % {"name": document.name}
-            )
+    # The declaration filled in the wizard is not also an upload (parts.upload_requirements);
+    # of an alternative group, any one document will do.
+    for requirement in parts.upload_requirements:
+        if requirement.is_required and not requirement.satisfied_by(attached):
+            problems.setdefault(WizardStep.ATTACHMENTS, []).append(_missing(requirement))
     if not draft.contact:
         problems[WizardStep.CONTACT] = [_("Chưa nhập thông tin liên hệ.")]
     return problems
 
 
-def _applicant_id_number(procedure: Procedure, declaration: dict) -> str:
-    for definition in procedure_parts(procedure).fields:
-        if definition.field_type == FieldType.CITIZEN_ID and declaration.get(definition.name):
-            return declaration[definition.name]
-    return ""
+def _missing(requirement: DocumentRequirement) -> str:
+    """The problem of a requirement with nothing attached, naming every document that would do."""
+    if not requirement.is_choice:
+        return _("Chưa đính kèm “%(name)s”.") % {"name": requirement.documents[0].name}
+    names = [f"“{document.name}”" for document in requirement.documents]
+    return _("Chưa đính kèm một trong các giấy tờ: %(names)s.") % {
+        "names": _("%(names)s hoặc %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    }
 
 
 def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
@@ -176,6 +179,7 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
                 code="incomplete",
             )
         procedure, agency, contact = draft.procedure, draft.agency, draft.contact
+        applicant = applicant_values(procedure, draft.declaration)
         now = timezone.now()
         dossier = Dossier(
             code=f"~{uuid.uuid4().hex[:28]}",  # provisional: the real code is allocated last
@@ -186,7 +190,8 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             applicant_email=contact["email"],
             applicant_phone=contact["dien_thoai"],
             applicant_address=contact["dia_chi"],
-            applicant_id_number=_applicant_id_number(procedure, draft.declaration),
+            applicant_id_type=applicant.get(ApplicantRole.ID_TYPE, ""),
+            applicant_id_number=applicant.get(ApplicantRole.ID_NUMBER, ""),
             delivery=contact["nhan_ket_qua"],
             declaration=draft.declaration,
             submitted_at=now,
@@ -235,6 +240,6 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             dossier=dossier,
             template="dossier_submitted",
             summary=receipts.dossier_summary(dossier, documents=documents),
-            attachments=[{"provider": "dossier_receipt", "id": dossier.pk}],
+            attachments=[{"provider": "dossier_confirmation", "id": dossier.pk}],
         )
     return dossier

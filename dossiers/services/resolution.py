@@ -1,5 +1,6 @@
-"""The actions after the desk: fees, stopping, the result and its return, deadlines, apology,
-and the citizen's withdrawal."""
+"""The actions after the desk: fees, stopping or ending, the result and its return, deadlines,
+apology, and the citizen's withdrawal. The specialist's way to a result, through the leader's
+approval, is in `approval`."""
 
 import datetime
 
@@ -9,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import receipts
-from dossiers.constants import DossierStatus, EventAction
+from dossiers.constants import DossierStatus, EventAction, ProposalOutcome
 from dossiers.models import Dossier, DossierEvent
 from dossiers.services.common import (
     Actor,
+    close_proposal,
     close_review,
     lock,
     notify,
+    receiving_officer_id,
     record,
     require_no_open_supplement,
     require_reason,
@@ -47,10 +50,33 @@ def dossier_stop(*, dossier_id: int, actor: Actor, reason: str) -> DossierEvent:
     dossier = lock(dossier_id, actor, EventAction.STOP)
     now = timezone.now()
     dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    close_proposal(dossier, actor, ProposalOutcome.CLOSED, now=now, note=reason)
     event = record(
-        dossier, actor, EventAction.STOP, to_status=DossierStatus.STOPPED, note=reason, now=now
+        dossier,
+        actor,
+        EventAction.STOP,
+        fields=["pending_proposal"],
+        to_status=DossierStatus.STOPPED,
+        note=reason,
+        now=now,
     )
     notify(dossier, "dossier_stopped", reason=reason)
+    return event
+
+
+@transaction.atomic
+def dossier_end(*, dossier_id: int, actor: Actor, reason: str) -> DossierEvent:
+    """End a dossier without a result ("Kết thúc") because the citizen did not supplement it
+    or did not pay as asked. The national codes have no status for it: the dossier takes the
+    closest, 8 "Dừng xử lý", and the history says "Kết thúc" with the reason."""
+    require_reason(reason, _("Vui lòng ghi rõ lý do kết thúc hồ sơ."))
+    dossier = lock(dossier_id, actor, EventAction.END)
+    now = timezone.now()
+    dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    event = record(
+        dossier, actor, EventAction.END, to_status=DossierStatus.STOPPED, note=reason, now=now
+    )
+    notify(dossier, "dossier_ended", reason=reason)
     return event
 
 
@@ -58,20 +84,30 @@ def dossier_stop(*, dossier_id: int, actor: Actor, reason: str) -> DossierEvent:
 def dossier_resolve(
     *, dossier_id: int, actor: Actor, result_file: CheckedUpload, note: str = ""
 ) -> DossierEvent:
-    """Mark the result ready, with the result file (the signed decision or certificate scan)."""
+    """The leader marks the result ready with the result file they signed (the decision or
+    certificate scan), without a proposal; the dossier goes to the desk that accepted it."""
     dossier = lock(dossier_id, actor, EventAction.RESOLVE)
     require_no_open_supplement(dossier)
     now = timezone.now()
     with files_removed_on_failure() as stored:
         dossier.result_file.name = store(result_file, stored)
         dossier.resolved_at = now
-        dossier.current_department = None
+        # The result goes back to the desk that received the dossier (from the resolving agency
+        # too), to the officer who accepted it, who returns it.
+        dossier.current_department, dossier.at_resolving_agency = None, False
+        dossier.assignee_id = receiving_officer_id(dossier)
         close_review(dossier, now)
         event = record(
             dossier,
             actor,
             EventAction.RESOLVE,
-            fields=["result_file", "resolved_at", "current_department"],
+            fields=[
+                "result_file",
+                "resolved_at",
+                "current_department",
+                "at_resolving_agency",
+                "assignee",
+            ],
             to_status=DossierStatus.RESOLVED,
             note=note,
             now=now,
@@ -148,14 +184,17 @@ def dossier_apologize(
 
 @transaction.atomic
 def dossier_withdraw(*, dossier_id: int, reason: str = "") -> DossierEvent:
-    """The citizen withdraws the dossier (status 7); any open supplement request closes."""
+    """The citizen withdraws the dossier (status 7); an open supplement request or a proposal
+    awaiting the leader closes."""
     dossier = lock(dossier_id, None, EventAction.WITHDRAW)
     now = timezone.now()
     dossier.supplements.filter(closed_at__isnull=True).update(closed_at=now)
+    close_proposal(dossier, None, ProposalOutcome.CLOSED, now=now, note=reason.strip())
     return record(
         dossier,
         None,
         EventAction.WITHDRAW,
+        fields=["pending_proposal"],
         to_status=DossierStatus.WITHDRAWN,
         note=reason.strip(),
         now=now,

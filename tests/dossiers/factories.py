@@ -7,13 +7,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers import codes, deadlines, workflow
-from dossiers.constants import Channel
+from dossiers.constants import Channel, ProposalOutcome
 from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
-from dossiers.models import Dossier, DossierEvent, Draft, DraftFile, SupplementRequest, upload_path
+from dossiers.models import (
+    Dossier,
+    DossierEvent,
+    Draft,
+    DraftFile,
+    Proposal,
+    SupplementRequest,
+    upload_path,
+)
 from officers import selectors as officer_selectors
-from procedures.constants import AgencyTier, FieldType, ServiceLevel
+from procedures.constants import AgencyTier, ApplicantRole, ServiceLevel
 from procedures.models import Agency
+from procedures.selectors import applicant_values
 from tests.dossiers.helpers import CONTACT, KHAI_SINH, PDF_BYTES
 from tests.factories import AgencyFactory, ProcedureFactory
 
@@ -68,7 +77,8 @@ def submitted(procedure, agency, **kwargs):
 
 # --- Dossiers by state ---------------------------------------------------------------------
 # DossierFactory(resolved=True) is what the services leave behind after a submission, an
-# acceptance, a hand-over to a department and a result: the same fields, the same history rows.
+# acceptance, a hand-over to a department, a proposal to the leader and its approval: the same
+# fields, the same history rows.
 # Tests that only need a dossier in some state use it instead of driving every service or
 # updating `status` alone (which leaves a dossier no service could have produced).
 
@@ -79,7 +89,7 @@ STEP = datetime.timedelta(minutes=10)
 # The actions that bring a dossier to each status, in order: what each trait replays. A dossier
 # is refused or withdrawn at intake (from status 1), the commonest case.
 _PROCESSING = (A.SUBMIT, A.ACCEPT, A.FORWARD)
-_RESOLVED = (*_PROCESSING, A.RESOLVE)
+_RESOLVED = (*_PROCESSING, A.PROPOSE, A.APPROVE)
 PATHS: dict[int, tuple[str, ...]] = {
     S.NEW: (A.SUBMIT,),
     S.ACCEPTED: (A.SUBMIT, A.ACCEPT),
@@ -137,14 +147,9 @@ def _code(o) -> str:
         )
 
 
-def _applicant_id_number(o) -> str:
-    """The citizen ID typed in the declaration, read as dossier_submit reads it."""
-    for name in o.procedure.form_fields.filter(field_type=FieldType.CITIZEN_ID).values_list(
-        "name", flat=True
-    ):
-        if o.declaration.get(name):
-            return o.declaration[name]
-    return ""
+def _applicant(o, role: str) -> str:
+    """What the declaration says of the applicant, read as dossier_submit reads it."""
+    return applicant_values(o.procedure, o.declaration).get(role, "")
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
@@ -155,8 +160,10 @@ class DossierFactory(factory.django.DjangoModelFactory):
     Each step of the path happens STEP after the previous one, from `submitted_at` (by default
     chosen so that the last step happens now). Every officer step is done by `actor`; the
     dossier is forwarded to `department` (by default the receiving agency's first), assigned to
-    `handler` (None: the department as a whole); `reason` is the note of the refusal, the
-    supplement request or the withdrawal. Notifications are not queued, and no documents are
+    `handler` (None: the department as a whole); on the way to a result the draft is proposed to
+    the agency's leadership (no leader named) and approved, and the dossier goes back to the
+    officer who accepted it; `reason` is the note of the refusal, the supplement request or the
+    withdrawal. Notifications are not queued, and no documents are
     attached. One state trait per call: `refused=True, resolved=True` makes no sense.
     """
 
@@ -179,7 +186,8 @@ class DossierFactory(factory.django.DjangoModelFactory):
     applicant_address = CONTACT["dia_chi"]
     delivery = CONTACT["nhan_ket_qua"]
     declaration = factory.LazyFunction(lambda: dict(KHAI_SINH))
-    applicant_id_number = factory.LazyAttribute(_applicant_id_number)
+    applicant_id_type = factory.LazyAttribute(lambda o: _applicant(o, ApplicantRole.ID_TYPE))
+    applicant_id_number = factory.LazyAttribute(lambda o: _applicant(o, ApplicantRole.ID_NUMBER))
     submitted_at = factory.LazyAttribute(
         lambda o: timezone.now() - STEP * (len(PATHS[o.status]) - 1)
     )
@@ -218,9 +226,12 @@ class DossierFactory(factory.django.DjangoModelFactory):
         resolved = factory.Trait(
             processing=True,
             status=S.RESOLVED,
-            resolved_at=factory.LazyAttribute(lambda o: _moment(o, A.RESOLVE)),
-            # The result goes back to the one-stop desk, which hands it over.
+            resolved_at=factory.LazyAttribute(lambda o: _moment(o, A.APPROVE)),
+            # The result goes back to the one-stop desk, to the officer who accepted the
+            # dossier, who hands it over.
             current_department=None,
+            assignee=factory.SelfAttribute("actor"),
+            # The approved draft (the proposal's file, _replay).
             result_file=factory.django.FileField(filename="ket-qua.pdf", data=PDF_BYTES),
         )
         returned = factory.Trait(
@@ -252,8 +263,10 @@ class DossierFactory(factory.django.DjangoModelFactory):
 
 def _replay(dossier: Dossier, *, actor, department, handler, reason: str | None) -> None:
     """Append the rows the services write on the way to the dossier's status: one event per
-    step (its agency, assignee and due date those after the step) and the supplement request."""
-    holder, assignee, status = dossier.receiving_agency, None, None
+    step (its agency, assignee and due date those after the step), the supplement request and
+    the proposal to the leader."""
+    holder, assignee, status, acceptor = dossier.receiving_agency, None, None, None
+    proposal = None
     for step, action in enumerate(PATHS[dossier.status]):
         at = dossier.submitted_at + STEP * step
         by_citizen = action in (A.SUBMIT, A.WITHDRAW)
@@ -262,11 +275,23 @@ def _replay(dossier: Dossier, *, actor, department, handler, reason: str | None)
         if action in _NOTES:
             note = _NOTES[action] if reason is None else reason
         if action == A.ACCEPT:
-            assignee = actor
+            assignee = acceptor = actor
         elif action == A.FORWARD:
             holder, assignee = department, handler
-        elif action == A.RESOLVE:
-            holder = dossier.receiving_agency
+        elif action == A.PROPOSE:
+            proposal = Proposal.objects.create(
+                dossier=dossier,
+                draft=dossier.result_file.name,
+                department=holder,
+                proposed_by=actor,
+                proposed_at=at,
+            )
+            holder, assignee = dossier.receiving_agency, None
+        elif action == A.APPROVE:
+            proposal.closed_at, proposal.closed_by = at, actor
+            proposal.outcome = ProposalOutcome.APPROVED
+            proposal.save(update_fields=["closed_at", "closed_by", "outcome"])
+            holder, assignee = dossier.receiving_agency, acceptor
         elif action == A.REQUEST_SUPPLEMENT:
             SupplementRequest.objects.create(
                 dossier=dossier,

@@ -155,6 +155,12 @@ def test_every_route_to_another_wards_dossier_is_not_found(client, desk, dossier
 
 
 def test_register_export_contains_only_own_dossiers(client, desk, dossiers):
+    # The register lists what the desk accepted or refused (Mẫu 06), each ward its own.
+    services.dossier_accept(dossier_id=dossiers["mine"].pk, actor=desk["receiving"])
+    services.dossier_refuse(
+        dossier_id=dossiers["also_mine"].pk, actor=desk["receiving"], reason="Sai thẩm quyền"
+    )
+    services.dossier_accept(dossier_id=dossiers["theirs"].pk, actor=desk["other_ward"])
     login(client, desk["receiving"])
     # Regression: the register filters by the local day; submitted_at.date() is the UTC day, which
     # differs from 17:00 to 24:00 UTC (issue 12).
@@ -163,10 +169,10 @@ def test_register_export_contains_only_own_dossiers(client, desk, dossiers):
     text = response.content.decode("utf-8-sig")
     assert dossiers["mine"].code in text and dossiers["also_mine"].code in text
     assert dossiers["theirs"].code not in text
-    assert text.splitlines()[0].startswith("Mã hồ sơ,Trích yếu,Số bộ,Chủ hồ sơ")
+    assert text.splitlines()[0].startswith("STT,Mã hồ sơ,Nội dung (tên thủ tục),Số bộ,Chủ hồ sơ")
     response = client.get(url("register"), {"start": today, "end": today, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    codes = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    codes = {row[1] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert codes == {dossiers["mine"].code, dossiers["also_mine"].code}
 
 
@@ -226,20 +232,27 @@ def test_supplement_slip_and_control_slip(client, desk, dossiers):
     assert "Tiếp nhận" in control
 
 
-def test_resolve_refuses_a_fake_result_file(client, desk, dossiers):
+@pytest.mark.parametrize(("action", "role"), [("resolve", "leader"), ("propose", "specialist")])
+def test_result_and_draft_refuse_a_fake_file(client, desk, dossiers, action, role):
+    """The leader's signed result and the specialist's draft (since issue 14 the specialist
+    proposes, and only the leader resolves directly) are checked alike."""
     mine = dossiers["mine"]
     services.dossier_accept(dossier_id=mine.pk, actor=desk["receiving"])
     services.dossier_forward(
         dossier_id=mine.pk, actor=desk["receiving"], department=desk["justice"]
     )
-    login(client, desk["specialist"])
+    login(client, desk[role])
     fake = SimpleUploadedFile("ket-qua.pdf", b"not a pdf")
-    response = client.post(url("action", mine.pk, "resolve"), {"result": fake})
+    response = client.post(url("action", mine.pk, action), {"result": fake})
     assert response.status_code == 400
     assert "không phải là tệp PDF" in response.content.decode()
     good = SimpleUploadedFile("ket-qua.pdf", PDF_BYTES)
-    assert client.post(url("action", mine.pk, "resolve"), {"result": good}).status_code == 302
-    assert client.get(url("result", mine.pk)).status_code == 200
+    assert client.post(url("action", mine.pk, action), {"result": good}).status_code == 302
+    if action == "resolve":
+        assert client.get(url("result", mine.pk)).status_code == 200
+    else:
+        proposal = Dossier.objects.get(pk=mine.pk).pending_proposal
+        assert client.get(url("draft", mine.pk, proposal.pk)).status_code == 200
 
 
 def test_attachment_is_viewable_by_the_officer(client, desk, dossiers):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from dossiers.models import Dossier
 from procedures.models import Agency
 from tests.dossiers.helpers import PDF_BYTES
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,11 +47,11 @@ def demo_catalogue(settings):
 def files(tmp_path):
     good = tmp_path / "giay-chung-sinh.pdf"
     good.write_bytes(PDF_BYTES)
-    form = tmp_path / "to-khai.pdf"
-    form.write_bytes(PDF_BYTES)
+    witness = tmp_path / "van-ban-nguoi-lam-chung.pdf"
+    witness.write_bytes(PDF_BYTES)
     fake = tmp_path / "anh-chup.pdf"
     fake.write_text("Đây không phải là tệp PDF")
-    return {"good": good, "form": form, "fake": fake}
+    return {"good": good, "witness": witness, "fake": fake}
 
 
 def click_continue(page):
@@ -92,14 +93,14 @@ def test_birth_registration_journey(request, size, demo_catalogue, files, screen
     screenshot(page, f"{size}-2-declaration")
     click_continue(page)
 
-    # 3. Attachments: a file that only pretends to be a PDF is refused with its name.
+    # 3. Attachments: a file that only pretends to be a PDF is refused with its name. The
+    # declaration was filled online: the first slot is the Giấy chứng sinh's.
     slots = page.locator("input[type=file]")
     slots.nth(0).set_input_files(str(files["fake"]))
     click_continue(page)
     assert page.get_by_text("Tệp “anh-chup.pdf” không phải là tệp PDF").is_visible()
     screenshot(page, f"{size}-3-file-refused")
-    slots.nth(0).set_input_files(str(files["form"]))
-    slots.nth(1).set_input_files(str(files["good"]))
+    slots.nth(0).set_input_files(str(files["good"]))
     click_continue(page)
 
     # 4. Contact.
@@ -132,7 +133,7 @@ def test_birth_registration_journey(request, size, demo_catalogue, files, screen
     assert not Dossier.objects.exists()
     solve_captcha(page)
 
-    # 7. Success: the code on screen, and the same by email with the receipt.
+    # 7. Success: the code on screen, and the same by email with the confirmation.
     code = page.locator("#dossier-code").inner_text()
     long_bien = Agency.objects.get(name="Phường Long Biên")
     assert re.fullmatch(re.escape(long_bien.code) + r"-\d{6}-0001", code)
@@ -144,6 +145,76 @@ def test_birth_registration_journey(request, size, demo_catalogue, files, screen
     assert [m.to for m in mail.outbox] == [["an.nguyen@example.vn"]]
     assert code in mail.outbox[0].body
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải giấy tiếp nhận (PDF)").click()
+        page.get_by_role("link", name="Tải xác nhận nộp hồ sơ (PDF)").click()
     with open(download.value.path(), "rb") as handle:
         assert handle.read().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_birth_registration_with_a_witness_statement(
+    request, size, demo_catalogue, files, screenshot
+):
+    """No Giấy chứng sinh: the witness's statement stands for it, and the declaration is the
+    one filled online, not an upload."""
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    page.goto("/thu-tuc/1.001193/")
+    documents = page.locator(".documents-table")
+    assert documents.get_by_text("Nộp một trong các giấy tờ sau:").is_visible()
+    assert documents.get_by_text("Văn bản của người làm chứng xác nhận về việc sinh").is_visible()
+    assert documents.get_by_text("Khi nộp trực tuyến: điền tờ khai điện tử").is_visible()
+    documents.scroll_into_view_if_needed()
+    screenshot(page, f"{size}-1-procedure")
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").last.click()
+    page.get_by_role("button", name="Bắt đầu nộp hồ sơ").click()
+
+    page.get_by_label("Tìm nhanh theo tên").fill("long bien")
+    click_continue(page)
+    for name, value in DECLARATION.items():
+        page.locator(f"[name={name}]").fill(value)
+    for name, value in CHOICES.items():
+        page.locator(f"[name={name}]").select_option(label=value)
+    page.locator("[name=cam_doan]").check()
+    click_continue(page)
+
+    # Attachments: the group asks for one of its documents; nothing attached names them all.
+    group = page.get_by_role("group", name="1. Nộp một trong các giấy tờ sau")
+    assert group.is_visible()
+    assert page.get_by_text("đã điền trực tuyến ở bước “Tờ khai”").is_visible()
+    assert page.get_by_role("group", name="Tờ khai đăng ký khai sinh theo mẫu").count() == 0
+    click_continue(page)
+    assert page.get_by_text("Chưa đính kèm một trong các giấy tờ: “Giấy chứng sinh").is_visible()
+    witness = group.get_by_role("group", name="Văn bản của người làm chứng xác nhận về việc sinh")
+    witness.get_by_label("Chọn tệp").set_input_files(str(files["witness"]))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+    assert witness.get_by_role("link", name="van-ban-nguoi-lam-chung.pdf").is_visible()
+    screenshot(page, f"{size}-3-attachments")
+    click_continue(page)
+
+    page.get_by_label("Họ và tên người nộp").fill("Nguyễn Văn An")
+    page.get_by_label("Số điện thoại di động").fill("0912 345 678")
+    page.get_by_label("Thư điện tử").fill("an.nguyen@example.vn")
+    page.get_by_label("Địa chỉ liên hệ").fill("Số 5 ngõ 12 phố Ngọc Lâm, Hà Nội")
+    page.get_by_label("Nhận trực tiếp").check()
+    click_continue(page)
+
+    # Review: the online declaration listed as such, the witness's statement attached.
+    files_list = page.locator("#review-file-list")
+    assert files_list.get_by_text("tờ khai điện tử (điền ở bước “Tờ khai”)").is_visible()
+    assert files_list.get_by_role("link", name="van-ban-nguoi-lam-chung.pdf").is_visible()
+    assert not page.get_by_text("Hồ sơ chưa đầy đủ").is_visible()
+    screenshot(page, f"{size}-5-review")
+    solve_captcha(page)
+
+    code = page.locator("#dossier-code").inner_text()
+    dossier = Dossier.objects.get()
+    assert dossier.code == code
+    assert list(dossier.documents.values_list("document_name", flat=True)) == [
+        "Văn bản của người làm chứng xác nhận về việc sinh"
+    ]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải xác nhận nộp hồ sơ (PDF)").click()
+    with open(download.value.path(), "rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Tờ khai đăng ký khai sinh theo mẫu —" in text
+    assert "Văn bản của người làm chứng xác nhận về việc sinh 1" in text

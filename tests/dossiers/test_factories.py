@@ -71,9 +71,13 @@ def request_supplement(pk, chief, desk):
     )
 
 
-def resolve(pk, chief, desk):
-    result = inspect(SimpleUploadedFile("ket-qua.pdf", PDF_BYTES), max_mb=10)
-    services.dossier_resolve(dossier_id=pk, actor=chief, result_file=result)
+def propose(pk, chief, desk):
+    draft = inspect(SimpleUploadedFile("ket-qua.pdf", PDF_BYTES), max_mb=10)
+    services.dossier_propose(dossier_id=pk, actor=chief, draft_file=draft)
+
+
+def approve(pk, chief, desk):
+    services.dossier_approve(dossier_id=pk, actor=chief)
 
 
 def return_result(pk, chief, desk):
@@ -94,8 +98,8 @@ REFERENCE = {
     "processing": [accept, forward],
     "fee_requested": [accept, forward, request_fee],
     "supplement_requested": [accept, forward, request_supplement],
-    "resolved": [accept, forward, resolve],
-    "returned": [accept, forward, resolve, return_result],
+    "resolved": [accept, forward, propose, approve],
+    "returned": [accept, forward, propose, approve, return_result],
     "refused": [refuse],
     "withdrawn": [withdraw],
 }
@@ -123,6 +127,7 @@ def state(dossier: Dossier) -> dict:
         "returned_via",
         "current_department_id",
         "assignee_id",
+        "pending_proposal_id",
     ]
     return {name: getattr(dossier, name) for name in fields} | {
         "has_result": bool(dossier.result_file)
@@ -161,6 +166,25 @@ def supplements(dossier: Dossier) -> list[tuple]:
     )
 
 
+def proposals(dossier: Dossier) -> list[tuple]:
+    """The proposals to the leader, and whether each draft is the dossier's result file."""
+    return [
+        (*row[1:], row[0] == dossier.result_file.name)
+        for row in dossier.proposals.values_list(
+            "draft",
+            "note",
+            "department",
+            "proposed_by",
+            "proposed_at",
+            "leader",
+            "closed_at",
+            "closed_by",
+            "outcome",
+            "outcome_note",
+        )
+    ]
+
+
 @pytest.mark.parametrize("trait", list(REFERENCE))
 def test_trait_leaves_what_the_services_leave(trait, catalogue, desk, chief):
     procedure, agency = catalogue["khai_sinh"], catalogue["long_bien"]
@@ -185,6 +209,7 @@ def test_trait_leaves_what_the_services_leave(trait, catalogue, desk, chief):
     assert state(actual) == state(expected)
     assert history(actual) == history(expected)
     assert supplements(actual) == supplements(expected)
+    assert proposals(actual) == proposals(expected)
     # Both codes come from the agency's sequence of the day: the official shape, never shared.
     assert re.fullmatch(r"000\.01\.00\.H26-261201-\d{4}", actual.code)
     assert actual.code != expected.code
@@ -258,9 +283,10 @@ def test_the_next_action_works_on_a_factory_dossier(catalogue, desk):
         supplement_requested=True,
     )
     services.dossier_receive_supplement(dossier_id=dossier.pk, note="Đã chụp lại")
-    services.dossier_resolve(
+    services.dossier_propose(
         dossier_id=dossier.pk,
         actor=desk["specialist"],
-        result_file=inspect(SimpleUploadedFile("ket-qua.pdf", PDF_BYTES), max_mb=10),
+        draft_file=inspect(SimpleUploadedFile("ket-qua.pdf", PDF_BYTES), max_mb=10),
     )
+    services.dossier_approve(dossier_id=dossier.pk, actor=desk["leader"])
     assert Dossier.objects.get(pk=dossier.pk).status == S.RESOLVED

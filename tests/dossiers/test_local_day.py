@@ -46,21 +46,23 @@ def test_control_slip_judges_a_hand_over_after_local_midnight_on_its_local_day(c
     ]
 
 
-def test_register_of_today_lists_a_dossier_submitted_just_after_local_midnight(
+def test_register_of_today_lists_a_dossier_accepted_just_after_local_midnight(
     client, catalogue, desk
 ):
     # Cause: the register test built its filter from submitted_at.date(), the UTC day, while the
     # register filters by the local day (tests/dossiers/test_admin.py, failing 17:00–24:00 UTC).
     with time_machine.travel(local("2026-12-08 00:05"), tick=False):
         dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
+        services.dossier_accept(dossier_id=dossier.pk, actor=desk["receiving"])
         client.force_login(desk["receiving"])
         response = client.get(
             reverse("admin:dossiers_dossier_register"),
             {"start": "2026-12-08", "end": "2026-12-08", "format": "csv"},
         )
         assert timezone.localdate() == datetime.date(2026, 12, 8)
-    assert dossier.submitted_at.date() == datetime.date(2026, 12, 7)  # the UTC day differs
+    dossier.refresh_from_db()
+    assert dossier.received_at.date() == datetime.date(2026, 12, 7)  # the UTC day differs
     assert dossier.code.split("-")[1] == "261208"
     text = response.content.decode("utf-8-sig")
     assert dossier.code in text
-    assert "00:05 ngày 08/12/2026" in text
+    assert "08/12/2026 00:05" in text

@@ -17,6 +17,7 @@ from dossiers.models import Dossier, DossierSequence, Draft, DraftFile
 from dossiers.services import intake
 from notifications.models import Message
 from tests.dossiers.factories import complete_draft
+from tests.pdf import pdf_text
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -192,3 +193,85 @@ def test_beat_runs_the_maintenance_tasks():
         "dossiers.tasks.captchas_purge_expired",
     } <= tasks
     assert set(tasks) <= set(app.tasks)
+
+
+def draft_with(catalogue, documents):
+    """A complete draft of the birth registration with files for `documents` only."""
+    draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"])
+    draft.files.exclude(document__in=documents).delete()
+    return draft
+
+
+@pytest.mark.django_db
+def test_an_alternative_group_with_nothing_attached_is_named_as_a_whole(
+    catalogue, birth_alternatives
+):
+    draft = draft_with(catalogue, [birth_alternatives["declaration"]])
+    assert services.draft_problems(draft=draft) == {
+        "giay-to": [
+            "Chưa đính kèm một trong các giấy tờ: “Giấy chứng sinh”, “Văn bản của người làm "
+            "chứng xác nhận về việc sinh” hoặc “Giấy cam đoan về việc sinh”."
+        ]
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attached", ["certificate", "witness", "commitment"])
+def test_any_one_document_of_an_alternative_group_will_do(catalogue, birth_alternatives, attached):
+    draft = draft_with(catalogue, [birth_alternatives[attached]])
+    assert services.draft_problems(draft=draft) == {}
+
+
+@pytest.mark.django_db
+def test_the_online_declaration_is_not_a_required_upload(catalogue, birth_alternatives):
+    draft = draft_with(catalogue, [birth_alternatives["witness"]])
+    assert not draft.files.filter(document=birth_alternatives["declaration"]).exists()
+    assert services.draft_problems(draft=draft) == {}
+    # Without an online form the citizen has nothing to fill in: the paper declaration is an
+    # upload again.
+    catalogue["khai_sinh"].form_fields.all().delete()
+    draft = Draft.objects.get(pk=draft.pk)
+    assert services.draft_problems(draft=draft) == {
+        "giay-to": ["Chưa đính kèm “Tờ khai đăng ký khai sinh”."]
+    }
+
+
+@pytest.mark.django_db
+def test_a_dossier_with_the_witness_statement_lists_what_was_sent(catalogue, birth_alternatives):
+    draft = draft_with(catalogue, [birth_alternatives["witness"]])
+    dossier = services.dossier_submit(draft_token=draft.token)
+    assert list(dossier.documents.values_list("document_name", flat=True)) == [
+        "Văn bản của người làm chứng xác nhận về việc sinh"
+    ]
+    # The confirmation's table: the declaration filled online, then the document attached.
+    text = " ".join(pdf_text(receipts.render_confirmation(dossier)).split())
+    assert (
+        "1 Tờ khai đăng ký khai sinh — "
+        "2 Văn bản của người làm chứng xác nhận về việc sinh 1 "
+        "Trạng thái"
+    ) in text
+    assert "Giấy chứng sinh" not in text
+    # Mẫu 01's, once the desk has accepted it.
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=dossier.submitted_at)
+    dossier.refresh_from_db()
+    text = " ".join(pdf_text(receipts.render_receipt(dossier)).split())
+    assert (
+        "1 Tờ khai đăng ký khai sinh Tờ khai điện tử — "
+        "2 Văn bản của người làm chứng xác nhận về việc sinh Bản chính 1 "
+        "Số lượng hồ sơ"
+    ) in text
+    assert "Giấy chứng sinh" not in text
+
+
+@pytest.mark.django_db
+def test_legacy_agencies_take_no_new_dossiers(catalogue, legacy_agency):
+    draft = complete_draft(catalogue["khai_sinh"], None)
+    with pytest.raises(ValidationError) as error:
+        services.draft_set_agency(draft=draft, agency=legacy_agency)
+    assert error.value.code == "agency"
+    catalogue["khai_tu"].level = 3
+    catalogue["khai_tu"].save()
+    catalogue["khai_tu"].receiving_agencies.add(legacy_agency)
+    # Long Biên is the only active agency receiving it: the draft starts there.
+    draft = services.draft_start(session_key="s", procedure=catalogue["khai_tu"])
+    assert draft.agency == catalogue["long_bien"]

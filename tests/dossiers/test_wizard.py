@@ -56,7 +56,8 @@ def test_whole_journey_creates_one_dossier_and_confirms_by_email(
     email = mail.outbox[0]
     assert email.to == ["an.nguyen@example.vn"]
     assert dossier.code in email.subject and dossier.code in email.body
-    assert email.attachments[0][0] == f"giay-tiep-nhan-{dossier.code}.pdf"
+    # The confirmation of online submission; Mẫu 01 comes at acceptance (issue 14).
+    assert email.attachments[0][0] == f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
     assert email.attachments[0][1].startswith(b"%PDF-")
     assert Message.objects.get().state == "sent"
 
@@ -188,33 +189,35 @@ def test_level_2_procedure_cannot_be_submitted_online(client, catalogue):
     assert not Draft.objects.exists()
 
 
-def test_receipt_only_for_the_submitting_session(client, catalogue):
+def test_confirmation_only_for_the_submitting_session(client, catalogue):
     from django.test import Client
 
     submit(client, fill_until_review(client, catalogue))
     dossier = Dossier.objects.get()
-    response = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf")
+    response = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    assert Client().get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
+    assert Client().get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").status_code == 404
+    # Not accepted yet: no Mẫu 01 for anyone.
+    assert client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
     assert Client().get(f"/ho-so/{dossier.code}/da-nop/").status_code == 404
 
 
-def test_receipt_is_rendered_once_and_stored(
+def test_confirmation_is_rendered_once_and_stored(
     client, catalogue, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, fill_until_review(client, catalogue))
     dossier = Dossier.objects.get()
-    assert dossier.receipt  # rendered for the confirmation email
-    dossier.receipt.delete()  # as if the email were still queued: the first download renders it
+    assert dossier.confirmation and not dossier.receipt  # rendered for the confirmation email
+    dossier.confirmation.delete()  # as if the email were still queued: a download renders it
     # The session, the dossier and its documents; then, in a savepoint (the test's transaction):
     # the dossier locked with its procedure, agency and province, its documents, the update.
     with django_assert_num_queries(3 + (1 + 1 + 1) + 2):
-        first = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
+        first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
     dossier.refresh_from_db()
-    assert dossier.receipt and first.startswith(b"%PDF-")
+    assert dossier.confirmation and first.startswith(b"%PDF-")
     with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
-        second = client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content
+        second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
     assert first == second
 
 
@@ -271,3 +274,63 @@ def test_captcha_check_leaves_expired_challenges_to_the_beat_task(client, catalo
     waiting = CaptchaStore.objects.create(challenge="XYZAB", response="xyzab")
     captchas_purge_expired()
     assert list(CaptchaStore.objects.all()) == [waiting]
+
+
+def test_attachments_step_offers_the_alternatives_and_not_the_declaration(
+    client, catalogue, birth_alternatives
+):
+    documents = birth_alternatives
+    location = start(client, "1.001193")
+    client.post(location, {"co_quan": "000.01.00.H26"})
+    client.post(step_url(location, "to-khai"), KHAI_SINH)
+    attachments = step_url(location, "giay-to")
+    body = client.get(attachments).content.decode()
+    group = body[body.index('class="card card-body mb-3 upload-group"') : body.index("2. Văn bản")]
+    assert "1. Nộp một trong các giấy tờ sau" in group
+    for name in ["certificate", "witness", "commitment"]:
+        assert f'name="tep_{documents[name].pk}"' in group
+        assert documents[name].name in group
+    assert "Trường hợp không có Giấy chứng sinh và không có người làm chứng" in group
+    # The declaration was filled in the previous step: said so, not asked for.
+    assert f'name="tep_{documents["declaration"].pk}"' not in body
+    assert "đã điền trực tuyến ở bước “Tờ khai” (tờ khai điện tử), không cần tải lên." in body
+
+    response = client.post(attachments, {"tiep_tuc": "1"})
+    assert response.status_code == 400
+    assert (
+        "Chưa đính kèm một trong các giấy tờ: “Giấy chứng sinh”, “Văn bản của người làm chứng "
+        "xác nhận về việc sinh” hoặc “Giấy cam đoan về việc sinh”."
+    ) in response.content.decode()
+    response = client.post(
+        attachments,
+        {f"tep_{documents['witness'].pk}": [pdf_upload("lam-chung.pdf")], "tiep_tuc": "1"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/lien-he/")
+
+    client.post(step_url(location, "lien-he"), CONTACT)
+    review = client.get(step_url(location, "xem-lai")).content.decode()
+    assert "Hồ sơ chưa đầy đủ" not in review
+    files = review[review.index('id="review-file-list"') :]
+    assert "Tờ khai đăng ký khai sinh</span>: tờ khai điện tử (điền ở bước “Tờ khai”)" in files
+    assert "Văn bản của người làm chứng xác nhận về việc sinh</span>" in files
+    assert "lam-chung.pdf" in files
+
+
+def test_start_page_lists_the_alternatives(client, catalogue, birth_alternatives):
+    body = client.get("/thu-tuc/1.001193/nop-ho-so/").content.decode()
+    assert "Tờ khai đăng ký khai sinh (điền trực tuyến ở bước “Tờ khai”, không phải tải lên)" in (
+        body
+    )
+    assert "Một trong các giấy tờ sau:" in body
+    assert "Giấy cam đoan về việc sinh (bản chính)" in body
+
+
+def test_agency_step_does_not_offer_legacy_agencies(client, catalogue, legacy_agency):
+    location = start(client, "1.001193")
+    body = client.get(location).content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+    response = client.post(location, {"co_quan": legacy_agency.code})
+    assert response.status_code == 200
+    assert "Cơ quan này không tiếp nhận thủ tục. Vui lòng chọn lại." in response.content.decode()
+    assert Draft.objects.get().agency is None

@@ -35,7 +35,7 @@ def result_pdf():
 
 
 def test_typical_path_with_a_supplement(dossier, desk, catalogue):
-    receiving, specialist = desk["receiving"], desk["specialist"]
+    receiving, specialist, leader = desk["receiving"], desk["specialist"], desk["leader"]
     services.dossier_accept(dossier_id=dossier.pk, actor=receiving)
     assert reload(dossier).status == S.ACCEPTED
     services.dossier_forward(
@@ -47,11 +47,13 @@ def test_typical_path_with_a_supplement(dossier, desk, catalogue):
     )
     assert reload(dossier).status == S.SUPPLEMENT_REQUESTED
     with pytest.raises(ValidationError) as error:
-        services.dossier_resolve(dossier_id=dossier.pk, actor=specialist, result_file=result_pdf())
+        services.dossier_propose(dossier_id=dossier.pk, actor=specialist, draft_file=result_pdf())
     assert error.value.code == "illegal_transition"
     services.dossier_receive_supplement(dossier_id=dossier.pk, note="Đã chụp lại")
     assert reload(dossier).status == S.PROCESSING
-    services.dossier_resolve(dossier_id=dossier.pk, actor=specialist, result_file=result_pdf())
+    services.dossier_propose(dossier_id=dossier.pk, actor=specialist, draft_file=result_pdf())
+    assert reload(dossier).status == S.PROCESSING
+    services.dossier_approve(dossier_id=dossier.pk, actor=leader)
     assert reload(dossier).status == S.RESOLVED
     services.dossier_return_result(dossier_id=dossier.pk, actor=receiving, via="in_person")
     final = reload(dossier)
@@ -63,7 +65,8 @@ def test_typical_path_with_a_supplement(dossier, desk, catalogue):
         (A.FORWARD, S.ACCEPTED, S.PROCESSING),
         (A.REQUEST_SUPPLEMENT, S.PROCESSING, S.SUPPLEMENT_REQUESTED),
         (A.SUPPLEMENT, S.SUPPLEMENT_REQUESTED, S.PROCESSING),
-        (A.RESOLVE, S.PROCESSING, S.RESOLVED),
+        (A.PROPOSE, S.PROCESSING, S.PROCESSING),
+        (A.APPROVE, S.PROCESSING, S.RESOLVED),
         (A.RETURN_RESULT, S.RESOLVED, S.RETURNED),
     ]
     templates = list(Message.objects.order_by("pk").values_list("template", flat=True))
@@ -86,8 +89,21 @@ def test_typical_path_with_a_supplement(dossier, desk, catalogue):
         (A.REFUSE, S.ACCEPTED, "receiving", False),
         (A.FORWARD, S.ACCEPTED, "receiving", True),
         (A.FORWARD, S.NEW, "receiving", False),
-        (A.RESOLVE, S.PROCESSING, "specialist", True),
+        (A.RESOLVE, S.PROCESSING, "leader", True),
+        (A.RESOLVE, S.PROCESSING, "specialist", False),
         (A.RESOLVE, S.PROCESSING, "receiving", False),
+        (A.PROPOSE, S.PROCESSING, "specialist", True),
+        (A.PROPOSE, S.PROCESSING, "leader", False),
+        (A.PROPOSE, S.PROCESSING, "receiving", False),
+        (A.PROPOSE, S.ACCEPTED, "specialist", False),
+        (A.END, S.SUPPLEMENT_REQUESTED, "receiving", True),
+        (A.END, S.FEE_REQUESTED, "leader", True),
+        (A.END, S.SUPPLEMENT_REQUESTED, "specialist", False),
+        (A.END, S.PROCESSING, "receiving", False),
+        (A.END, S.RESOLVED, "leader", False),
+        (A.RECALL, S.PROCESSING, "receiving", True),
+        (A.RECALL, S.PROCESSING, "specialist", True),
+        (A.RECALL, S.ACCEPTED, "receiving", False),
         (A.RETURN_RESULT, S.RESOLVED, "receiving", True),
         (A.RETURN_RESULT, S.PROCESSING, "receiving", False),
         (A.STOP, S.PROCESSING, "leader", True),
@@ -122,6 +138,12 @@ ACTIONS = {
     A.REQUEST_FEE: lambda d, u: services.dossier_request_fee(dossier_id=d.pk, actor=u),
     A.CONFIRM_FEE: lambda d, u: services.dossier_confirm_fee(dossier_id=d.pk, actor=u),
     A.STOP: lambda d, u: services.dossier_stop(dossier_id=d.pk, actor=u, reason="Đề nghị"),
+    A.END: lambda d, u: services.dossier_end(
+        dossier_id=d.pk, actor=u, reason="Quá hạn bổ sung mà công dân không bổ sung"
+    ),
+    A.PROPOSE: lambda d, u: services.dossier_propose(
+        dossier_id=d.pk, actor=u, draft_file=result_pdf()
+    ),
     A.RESOLVE: lambda d, u: services.dossier_resolve(
         dossier_id=d.pk, actor=u, result_file=result_pdf()
     ),
@@ -148,6 +170,8 @@ EXPECTED = {
     A.REQUEST_FEE: (S.PROCESSING, "specialist", S.FEE_REQUESTED),
     A.CONFIRM_FEE: (S.FEE_REQUESTED, "receiving", S.PROCESSING),
     A.STOP: (S.PROCESSING, "leader", S.STOPPED),
+    A.END: (S.SUPPLEMENT_REQUESTED, "receiving", S.STOPPED),
+    A.PROPOSE: (S.PROCESSING, "specialist", S.PROCESSING),
     A.RESOLVE: (S.PROCESSING, "leader", S.RESOLVED),
     A.RETURN_RESULT: (S.RESOLVED, "receiving", S.RETURNED),
     A.RESET_DEADLINE: (S.PROCESSING, "leader", S.PROCESSING),
@@ -269,3 +293,11 @@ def test_refusal_is_sent_with_its_slip(dossier, desk):
     message = Message.objects.get(template="dossier_refused")
     assert message.context["reason"] == "Sai thẩm quyền"
     assert message.attachments == [{"provider": "slip_refusal", "id": dossier.events.last().pk}]
+
+
+def test_every_officer_action_has_its_form_and_its_service():
+    from dossiers.admin.actions import SERVICES
+    from dossiers.admin.forms import FORMS
+
+    assert set(workflow.OFFICER_ACTIONS) <= set(FORMS)
+    assert set(workflow.OFFICER_ACTIONS) <= set(SERVICES)

@@ -53,6 +53,7 @@ def test_every_message_has_its_templates():
         == [
             "apology",
             "dossier_accepted",
+            "dossier_ended",
             "dossier_refused",
             "dossier_stopped",
             "dossier_submitted",
@@ -86,10 +87,13 @@ def test_email_has_code_link_and_escapes_only_html(template):
         ("dossier_accepted", ["Hẹn trả kết quả: 17:00 ngày 01/12/2026", "Giấy chứng sinh"]),
         ("dossier_refused", [CONTEXT["reason"], "Mẫu 03"]),
         ("dossier_stopped", [CONTEXT["reason"]]),
+        ("dossier_ended", [CONTEXT["reason"], "đã kết thúc hồ sơ", "nộp hồ sơ mới"]),
         ("result_ready", ["Cách nhận kết quả: Nhận trực tiếp", "Mang theo lệ phí", "Ngọc Lâm"]),
         ("result_returned", ["Hình thức trả kết quả: Trực tiếp"]),
         ("apology", ["trước đây: 17:00 ngày 01/12/2026", "mới: 17:00 ngày 04/12/2026", "Mẫu 04"]),
-        ("dossier_submitted", ["Giấy tiếp nhận hồ sơ và hẹn trả kết quả được đính kèm"]),
+        # Mẫu 01 comes at acceptance: the submission is confirmed, and waits for the desk.
+        ("dossier_submitted", ["Xác nhận nộp hồ sơ trực tuyến được đính kèm", "chờ cán bộ"]),
+        ("dossier_accepted", ["Giấy tiếp nhận hồ sơ và hẹn trả kết quả được đính kèm"]),
     ],
 )
 def test_email_says_what_the_citizen_needs(template, expected):

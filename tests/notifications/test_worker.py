@@ -140,7 +140,7 @@ def test_confirmations_reach_the_smtp_server_once_with_the_receipt(live, catalog
         types = [part.get_content_type() for part in email.walk()]
         assert {"text/plain", "text/html", "application/pdf"} <= set(types)
         [pdf] = [part for part in email.walk() if part.get_content_type() == "application/pdf"]
-        assert pdf.get_filename() == f"giay-tiep-nhan-{dossier.code}.pdf"
+        assert pdf.get_filename() == f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
         assert pdf.get_payload(decode=True).startswith(b"%PDF-")
     assert set(Message.objects.values_list("attempts", flat=True)) == {1}
     assert sentinel.pk

@@ -116,3 +116,64 @@ def test_procedure_parts_are_read_once_and_follow_an_edit_at_once(
     # An officer's edit bumps the catalogue's version (a signal): this worker sees it at once.
     procedure.form_fields.create(name="ghi_chu", label="Ghi chú", field_type="text", order=99)
     assert selectors.procedure_parts(procedure).fields[-1].name == "ghi_chu"
+
+
+def test_alternative_documents_are_one_requirement_at_the_first_member_place(
+    catalogue, birth_alternatives
+):
+    documents = birth_alternatives
+    requirements = selectors.document_requirements(catalogue["khai_sinh"].documents.all())
+    assert [[d.pk for d in r.documents] for r in requirements] == [
+        [documents["declaration"].pk],
+        [documents["certificate"].pk, documents["witness"].pk, documents["commitment"].pk],
+        [documents["authorisation"].pk],
+    ]
+    group = requirements[1]
+    assert group.is_choice and group.is_required
+    assert not requirements[2].is_choice and not requirements[2].is_required
+    assert group.satisfied_by({documents["witness"].pk})
+    assert not group.satisfied_by({documents["declaration"].pk, documents["authorisation"].pk})
+
+
+def test_the_online_declaration_is_not_an_upload(catalogue, birth_alternatives):
+    procedure = catalogue["khai_sinh"]
+    parts = selectors.procedure_parts(procedure)
+    assert parts.online_declarations == [birth_alternatives["declaration"]]
+    assert birth_alternatives["declaration"] not in parts.uploads
+    assert len(parts.uploads) == procedure.documents.count() - 1
+    assert [r.documents[0] for r in parts.upload_requirements] == [
+        birth_alternatives["certificate"],
+        birth_alternatives["authorisation"],
+    ]
+
+
+def test_without_an_online_form_the_declaration_is_an_upload(catalogue, birth_alternatives):
+    procedure = catalogue["khai_sinh"]
+    procedure.form_fields.all().delete()
+    parts = selectors.procedure_parts(procedure)
+    assert parts.online_declarations == []
+    assert parts.uploads[0] == birth_alternatives["declaration"]
+
+
+def test_inactive_agencies_are_not_in_the_catalogue_filters(catalogue, legacy_agency):
+    assert [a.name for a in selectors.province_list()] == ["Thành phố Hà Nội", "Tỉnh Hà Tĩnh"]
+    units = selectors.agency_receiving_units(province_code="000.00.00.H30")
+    assert [a.name for a in units] == ["Phường Bắc Hồng Lĩnh"]
+
+
+def test_inactive_agencies_are_not_listed_as_receiving(catalogue, legacy_agency):
+    summary = selectors.procedure_receiving_summary(procedure=catalogue["khai_sinh"])
+    assert summary["total"] == 3
+    assert legacy_agency not in summary["agencies"]
+    assert {"province__code": "000.00.00.H30", "province__name": "Tỉnh Hà Tĩnh", "count": 1} in (
+        summary["per_province"]
+    )
+
+
+def test_filter_by_province_ignores_what_only_a_legacy_agency_received(catalogue, legacy_agency):
+    old = ProcedureFactory(
+        name="Thủ tục chỉ thị xã cũ tiếp nhận", receiving_agencies=[legacy_agency]
+    )
+    found = codes(selectors.procedure_search(filters=CatalogueFilter(agency=catalogue["hatinh"])))
+    assert "1.001193" in found  # Phường Bắc Hồng Lĩnh receives it
+    assert old.code not in found

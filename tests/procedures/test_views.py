@@ -17,7 +17,8 @@ def grow(catalogue, n=25):
 HOME_QUERIES = 3  # fields with counts, most used, level counts
 LIST_QUERIES = 4  # provinces (select), fields (select), count, page
 LIST_WITH_PROVINCE_QUERIES = 9  # + province, ward, field lookups, wards (select), subtree ids
-DETAIL_QUERIES = 6  # procedure, documents, fees, form fields, agencies shown, per province
+# procedure, documents, fees, form fields, agencies shown, per province, resolving agencies
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("extra", [0, 25])
@@ -174,3 +175,45 @@ def test_uploaded_template_is_downloadable(client, catalogue):
         ).status_code
         == 404
     )
+
+
+def test_legacy_agencies_are_not_offered_in_the_catalogue_filters(client, catalogue, legacy_agency):
+    response = client.get(reverse("procedures:catalogue"), {"tinh": "000.00.00.H30"})
+    body = response.content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+    assert "Hà Tây" not in body
+    # An old link to the legacy district: the filter is dropped, not applied.
+    response = client.get(
+        reverse("procedures:catalogue"), {"tinh": "000.00.00.H30", "co_quan": legacy_agency.code}
+    )
+    assert response.context["form"].to_filter().agency == catalogue["hatinh"]
+
+
+def test_detail_lists_only_active_receiving_agencies(client, catalogue, legacy_agency):
+    body = client.get(catalogue["khai_sinh"].get_absolute_url()).content.decode()
+    assert "Phường Bắc Hồng Lĩnh" in body
+    assert "Hồng Lĩnh (trước 01/7/2025)" not in body
+
+
+def test_detail_shows_alternative_documents_and_the_online_declaration(
+    client, catalogue, birth_alternatives
+):
+    response = client.get(catalogue["khai_sinh"].get_absolute_url())
+    body = response.content.decode()
+    rows = [(r.documents[0].name, r.is_choice) for r in response.context["requirements"]]
+    assert rows == [
+        ("Tờ khai đăng ký khai sinh", False),
+        ("Giấy chứng sinh", True),
+        ("Văn bản ủy quyền", False),
+    ]
+    group = body[body.index("Nộp một trong các giấy tờ sau:") : body.index("Văn bản ủy quyền")]
+    for name in [
+        "Giấy chứng sinh",
+        "Văn bản của người làm chứng xác nhận về việc sinh",
+        "Giấy cam đoan về việc sinh",
+        "Trường hợp không có Giấy chứng sinh và không có người làm chứng",
+    ]:
+        assert name in group
+    assert group.count(">hoặc<") == 2  # between the three documents
+    assert "Khi nộp trực tuyến: điền tờ khai điện tử ở bước “Tờ khai”, không phải tải lên." in body

@@ -9,6 +9,7 @@ import pytest
 from dossiers.constants import DossierStatus as S
 from dossiers.models import Dossier, DossierEvent
 from stats import selectors, services
+from stats.forms import StatsForm
 from tracking.models import Rating
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,26 @@ def test_page_chart_and_csv(client, november, django_assert_max_num_queries):
     ).content.decode("utf-8-sig")
     assert "Hồ sơ tiếp nhận,7" in csv_text and "Đã giải quyết quá hạn,1" in csv_text
     assert "1.001193,Đăng ký khai sinh,5" in csv_text  # 2 at Long Biên, 3 at Hà Đông
+
+
+def test_a_legacy_agency_counts_in_its_province_but_is_not_a_filter(catalogue, legacy_agency):
+    def june_2025(day, hour):
+        return datetime.datetime(2025, 6, day, hour, 0, tzinfo=HCM)
+
+    # Received by the district before the 2025 reform, resolved on time.
+    dossier(
+        legacy_agency,
+        catalogue["khai_sinh"],
+        status=S.RETURNED,
+        submitted=june_2025(2, 9),
+        received=june_2025(2, 9),
+        due=june_2025(3, 17),
+        resolved=june_2025(3, 10),
+    )
+    services.stats_refresh_month(month=datetime.date(2025, 6, 1), now=NOW)
+    f = selectors.figures_for(agency=catalogue["hatinh"], year=2025, month=6)["figures"]
+    assert (f.received, f.resolved_on_time) == (1, 1)
+
+    form = StatsForm({"tinh": "000.00.00.H30", "co_quan": legacy_agency.code, "nam": "2025"})
+    assert legacy_agency not in form.fields["co_quan"].queryset
+    assert list(form.errors) == ["co_quan"]

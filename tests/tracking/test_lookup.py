@@ -108,7 +108,7 @@ def test_second_factor_opens_the_details(client, dossier):
     document = dossier.documents.first()
     download = client.get(f"/tra-cuu/{dossier.code}/tep/{document.pk}/")
     assert b"".join(download.streaming_content) == PDF_BYTES
-    assert client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 200
+    assert client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").status_code == 200
 
 
 def test_details_need_the_second_factor(client, dossier):
@@ -117,6 +117,7 @@ def test_details_need_the_second_factor(client, dossier):
         f"/tra-cuu/{dossier.code}/chi-tiet/",
         f"/tra-cuu/{dossier.code}/tep/{document.pk}/",
         f"/tra-cuu/{dossier.code}/rut-ho-so/",
+        f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf",
         f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf",
     ]:
         assert client.get(url).status_code == 404, url
@@ -172,8 +173,9 @@ def test_withdrawal_needs_confirmation(client, dossier):
 
 
 def finish(dossier, desk):
-    result = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
-    services.dossier_resolve(dossier_id=dossier.pk, actor=desk["specialist"], result_file=result)
+    draft = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
+    services.dossier_propose(dossier_id=dossier.pk, actor=desk["specialist"], draft_file=draft)
+    services.dossier_approve(dossier_id=dossier.pk, actor=desk["leader"])
     services.dossier_return_result(dossier_id=dossier.pk, actor=desk["receiving"], via="online")
 
 

@@ -23,6 +23,15 @@ ROLES = [
     (Role.LEADER, "lanhdao", None, ("Lê Quang", "Huy"), "Phó Chủ tịch UBND phường"),
     (Role.ADMINISTRATOR, "quantri", None, ("Phạm Thu", "Trang"), "Quản trị hệ thống phường"),
 ]
+# Liên thông in Hà Nội: the city's service centre receives karaoke and food-safety dossiers,
+# which Sở Văn hóa và Thể thao and Sở Y tế resolve.
+PROVINCE_OFFICERS = [
+    ("motcua.hanoi", "000.00.01.H26", Role.RECEIVING, ("Đỗ Thị", "Mai"), "Cán bộ một cửa"),
+    ("chuyenvien.sovhtt", "000.00.04.H26", Role.SPECIALIST, ("Vũ Đức", "Long"), "Chuyên viên"),
+    ("lanhdao.sovhtt", "000.00.04.H26", Role.LEADER, ("Hoàng Minh", "Tuấn"), "Phó Giám đốc Sở"),
+    ("chuyenvien.soyte", "000.00.06.H26", Role.SPECIALIST, ("Bùi Thị", "Thu"), "Chuyên viên"),
+    ("lanhdao.soyte", "000.00.06.H26", Role.LEADER, ("Ngô Văn", "Bình"), "Phó Giám đốc Sở"),
+]
 
 
 class Command(BaseCommand):
@@ -72,6 +81,15 @@ class Command(BaseCommand):
                 officer.agencies.set([ward])
                 unit = department.name if department else ward.name
                 rows.append((user.username, OFFICER_PASSWORD, f"{role.label}, {unit}"))
+        for username, agency_code, role, name, title in PROVINCE_OFFICERS:
+            agency = Agency.objects.get(code=agency_code)
+            user = self._user(username, OFFICER_PASSWORD, name)
+            user.groups.set([Group.objects.get(name=str(role.label))])
+            officer, _ = Officer.objects.update_or_create(
+                user=user, defaults={"department": None, "title": title}
+            )
+            officer.agencies.set([agency])
+            rows.append((user.username, OFFICER_PASSWORD, f"{role.label}, {agency.name}"))
         return rows
 
     def _user(self, username, password, name, superuser=False):

@@ -1,0 +1,126 @@
+"""Mẫu 06 Sổ theo dõi hồ sơ: the register of a desk, as an Excel workbook or a CSV file.
+
+Text a citizen typed (a name, an address) is written as text, never as a formula: a value such as
+`=HYPERLINK(…)` would otherwise come alive when an officer opens the file in Excel.
+"""
+
+import csv
+import datetime
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.models import Dossier
+
+# A CSV cell starting with one of these is read as a formula by spreadsheet programs (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+COLUMN_WIDTHS = [5, 26, 40, 6, 24, 30, 13, 28, 16, 16, 16, 16, 10, 24]
+
+
+def register_columns() -> list[str]:
+    return [
+        _("STT"),
+        _("Mã hồ sơ"),
+        _("Nội dung (tên thủ tục)"),
+        _("Số bộ"),
+        _("Chủ hồ sơ"),
+        _("Địa chỉ"),
+        _("Điện thoại"),
+        _("Cơ quan chủ trì giải quyết"),
+        _("Ngày nhận"),
+        _("Hẹn trả"),
+        _("Ngày có kết quả"),
+        _("Ngày trả"),
+        _("Ký nhận"),
+        _("Ghi chú"),
+    ]
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A naive local datetime, as a spreadsheet's date cell holds it."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _note(dossier: Dossier) -> str:
+    if getattr(dossier, "refused_at", None):
+        return _("Từ chối tiếp nhận (Mẫu 03)")
+    officer = getattr(dossier, "receiving_officer", "") or ""
+    return _("Cán bộ tiếp nhận: %(name)s") % {"name": officer} if officer else ""
+
+
+def register_rows(dossiers) -> list[list]:
+    """One row per dossier, dates as datetimes (local); a refused dossier has no appointment."""
+    rows = []
+    for number, dossier in enumerate(dossiers, start=1):
+        refused = bool(getattr(dossier, "refused_at", None))
+        resolving = dossier.resolving_agency or dossier.receiving_agency
+        rows.append(
+            [
+                number,
+                dossier.code,
+                dossier.procedure.name,
+                1,
+                dossier.applicant_name,
+                dossier.applicant_address,
+                dossier.applicant_phone,
+                resolving.name,
+                _local(getattr(dossier, "registered_at", None) or dossier.received_at),
+                None if refused else _local(dossier.due_at),
+                _local(dossier.resolved_at),
+                _local(dossier.returned_at),
+                "",
+                _note(dossier),
+            ]
+        )
+    return rows
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def register_csv(dossiers) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(register_columns())
+    writer.writerows([_csv_cell(value) for value in row] for row in register_rows(dossiers))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+
+
+def register_xlsx(dossiers, *, start: datetime.date, end: datetime.date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Sổ theo dõi hồ sơ")[:31]
+    sheet.append([_("SỔ THEO DÕI HỒ SƠ (Mẫu 06)")])
+    sheet.append(
+        [
+            _("Tiếp nhận từ ngày %(start)s đến ngày %(end)s")
+            % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
+        ]
+    )
+    sheet.append(register_columns())
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in register_rows(dossiers):
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even if it starts with "=": never a formula
+    for letter, width in zip("ABCDEFGHIJKLMN", COLUMN_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
