@@ -234,7 +234,7 @@ def seed_agencies(rng: random.Random, *, total: int = AGENCIES, provinces: int =
                 address=f"Số 1 đường Trần Phú, {name}",
                 phone=_phone(rng),
                 email=f"vpubnd{number:02d}@dichvucong.local",
-                opening_hours="Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu",
+                weekday_sessions="07:30-11:30, 13:30-17:00",
             )
         )
         codes.add(code)
@@ -273,7 +273,7 @@ def seed_agencies(rng: random.Random, *, total: int = AGENCIES, provinces: int =
                     address=f"Trụ sở Ủy ban nhân dân, thôn {number}",
                     phone=_phone(rng),
                     email=f"ubnd{p_index:02d}{number:03d}@dichvucong.local",
-                    opening_hours="Sáng 7:30–11:30, chiều 13:30–17:00",
+                    weekday_sessions="07:30-11:30, 13:30-17:00",
                 )
             )
     Agency.objects.bulk_create(wards, batch_size=2000)

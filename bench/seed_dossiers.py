@@ -548,6 +548,22 @@ def seed_dossiers(
                 "SELECT setval(pg_get_serial_sequence('dossiers_dossier', 'id'), "
                 "(SELECT MAX(id) FROM dossiers_dossier))"
             )
+            # The appointment is the legal due date (no apologies seeded); the clock of a
+            # dossier waiting for a supplement or a fee stopped at the request.
+            cursor.execute(
+                "UPDATE dossiers_dossier SET appointment_at = due_at WHERE id >= %s", [next_id]
+            )
+            cursor.execute(
+                "UPDATE dossiers_dossierevent SET appointment_at = due_at WHERE dossier_id >= %s",
+                [next_id],
+            )
+            cursor.execute(
+                "UPDATE dossiers_dossier d SET paused_at = ("
+                " SELECT MAX(e.created_at) FROM dossiers_dossierevent e WHERE e.dossier_id = d.id"
+                " AND e.action IN ('request_supplement', 'request_fee'))"
+                " WHERE d.id >= %s AND d.status IN (5, 6) AND d.received_at IS NOT NULL",
+                [next_id],
+            )
         DossierSequence.objects.bulk_create(
             [
                 DossierSequence(agency_id=agency_id, day=day, last=last)

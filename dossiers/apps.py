@@ -8,10 +8,11 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self):
+        from calendars.services import calendar_changed as calendar_correction
         from dossiers import selectors, slips
         from dossiers.models import Dossier
         from dossiers.receipts import confirmation_attachment, receipt_attachment
-        from dossiers.signals import dossier_changed
+        from dossiers.signals import calendar_changed, dossier_changed
         from notifications import attachments, scopes
 
         attachments.register("dossier_confirmation", confirmation_attachment)
@@ -26,3 +27,4 @@ class DossiersConfig(AppConfig):
 
         post_save.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-save")
         post_delete.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-delete")
+        calendar_correction.connect(calendar_changed, dispatch_uid="dossier-deadlines-calendar")

@@ -1,127 +1,141 @@
-"""Working-time arithmetic: the one module that turns processing times into due dates.
+"""A dossier's two dates: the legal due date (`due_at`, hạn theo quy định) and the appointment
+shown to the citizen (`appointment_at`, hẹn trả).
 
-Real one-stop systems count working hours: 8 a day, in the office sessions (7:00–11:30 and
-13:30–17:00 by default), skipping weekends and Vietnamese public holidays (the `holidays` package's
-VN calendar, which includes Tết, substitute days off and the Saturdays worked in exchange).
+Both start at acceptance from the receiving agency's calendar (calendars.workdays). A legal
+pause (a supplement requested while the clock runs; the fee awaited, where the procedure says
+so) stops the clock: `paused_at` is set, and on resuming both dates move by the pause. An
+apology (Mẫu 04) or a reset moves the appointment only. When a province corrects its calendar,
+`dossier_replay` recomputes both dates, and each event's, from the history.
 """
 
 import datetime
-from dataclasses import dataclass, field
-from functools import cache
 
-import holidays
-from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from procedures.constants import ProcessingTimeKind
+from calendars.selectors import work_calendar
+from calendars.workdays import WorkCalendar
+from dossiers.constants import CLOCK_RUNNING, FINAL, DossierStatus, EventAction
+from dossiers.models import Dossier, DossierEvent
 
-Session = tuple[datetime.time, datetime.time]
-DEFAULT_SESSIONS: tuple[Session, ...] = (
-    (datetime.time(7, 0), datetime.time(11, 30)),
-    (datetime.time(13, 30), datetime.time(17, 0)),
-)
-
-
-@dataclass(frozen=True)
-class WorkCalendar:
-    sessions: tuple[Session, ...] = DEFAULT_SESSIONS
-    extra_holidays: frozenset[datetime.date] = field(default_factory=frozenset)
-
-    def __post_init__(self):
-        object.__setattr__(self, "_holidays", holidays.VN())
-
-    @property
-    def hours_per_day(self) -> float:
-        return sum(_seconds(start, end) for start, end in self.sessions) / 3600
-
-    def is_working_day(self, day: datetime.date) -> bool:
-        return day not in self.extra_holidays and self._holidays.is_working_day(day)
-
-    def working_day_on_or_after(self, day: datetime.date) -> datetime.date:
-        while not self.is_working_day(day):
-            day += datetime.timedelta(days=1)
-        return day
-
-    def next_working_day(self, day: datetime.date) -> datetime.date:
-        return self.working_day_on_or_after(day + datetime.timedelta(days=1))
-
-    def close_of(self, day: datetime.date) -> datetime.datetime:
-        """Return when the office closes on `day`, as an aware local datetime."""
-        return _local(day, self.sessions[-1][1])
-
-    def add_working_hours(self, start: datetime.datetime, hours: float) -> datetime.datetime:
-        """Return the moment `hours` working hours after `start` (aware; any time zone)."""
-        remaining = round(hours * 3600)
-        moment = timezone.localtime(start)
-        if remaining <= 0:
-            return moment
-        day = moment.date()
-        while True:
-            if self.is_working_day(day):
-                for open_at, close_at in self.sessions:
-                    begin = max(moment, _local(day, open_at))
-                    end = _local(day, close_at)
-                    if begin >= end:
-                        continue
-                    available = (end - begin).total_seconds()
-                    if remaining <= available:
-                        return begin + datetime.timedelta(seconds=remaining)
-                    remaining -= available
-            day += datetime.timedelta(days=1)
-            moment = _local(day, datetime.time(0, 0))
-
-    def working_seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
-        """Return the working time between two moments, in seconds (0 if `end` is earlier)."""
-        start, end = timezone.localtime(start), timezone.localtime(end)
-        total = 0
-        day = start.date()
-        while day <= end.date():
-            if self.is_working_day(day):
-                for open_at, close_at in self.sessions:
-                    begin = max(start, _local(day, open_at))
-                    finish = min(end, _local(day, close_at))
-                    if finish > begin:
-                        total += (finish - begin).total_seconds()
-            day += datetime.timedelta(days=1)
-        return int(total)
-
-    def due_at(self, procedure, received_at: datetime.datetime) -> datetime.datetime:
-        """Return when a dossier of `procedure` received at `received_at` is due.
-
-        Same-day procedures: due at closing time that day when received on a working day by the
-        procedure's cut-off (15:00, "quy định 15 giờ"); otherwise at closing time of the next
-        working day. Others: the processing days counted as working hours from reception.
-        """
-        local = timezone.localtime(received_at)
-        if procedure.processing_time_kind == ProcessingTimeKind.SAME_DAY:
-            day = local.date()
-            if not self.is_working_day(day):
-                return self.close_of(self.working_day_on_or_after(day))
-            if local.time() <= procedure.same_day_cutoff:
-                return self.close_of(day)
-            return self.close_of(self.next_working_day(day))
-        return self.add_working_hours(local, procedure.processing_days * self.hours_per_day)
+# The events that move the appointment away from the legal due date.
+APPOINTMENT_MOVED = {EventAction.APOLOGIZE, EventAction.RESET_DEADLINE}
+# The events that end a pause: the citizen's supplement, the fee paid.
+RESUMES = {EventAction.SUPPLEMENT, EventAction.CONFIRM_FEE}
 
 
-def _seconds(start: datetime.time, end: datetime.time) -> float:
+def calendar(dossier: Dossier) -> WorkCalendar:
+    """The calendar of the agency that gave the citizen the appointment."""
+    return work_calendar(dossier.receiving_agency, dossier.procedure)
+
+
+def start(dossier: Dossier, received_at: datetime.datetime) -> list[str]:
+    """Start the clock at acceptance: the legal due date, and the same appointment."""
+    dossier.due_at = calendar(dossier).due_at(dossier.procedure, received_at)
+    dossier.appointment_at, dossier.paused_at = dossier.due_at, None
+    return ["due_at", "appointment_at", "paused_at"]
+
+
+def pauses(dossier: Dossier, action: str, to_status: int) -> bool:
+    """Whether `action`, taking the dossier to `to_status`, stops its clock."""
+    if dossier.status not in CLOCK_RUNNING or dossier.due_at is None:
+        return False
+    if action == EventAction.REQUEST_SUPPLEMENT:
+        return True
+    return to_status == DossierStatus.FEE_REQUESTED and dossier.procedure.fee_pauses_clock
+
+
+def pause(dossier: Dossier, now: datetime.datetime) -> list[str]:
+    """Stop the clock; return the fields to save."""
+    dossier.paused_at = now
+    return ["paused_at"]
+
+
+def resume(dossier: Dossier, now: datetime.datetime, work: WorkCalendar | None = None) -> list[str]:
+    """Restart a stopped clock: both dates move by the pause. Return the fields to save."""
+    if dossier.paused_at is None:
+        return []
+    work = work or calendar(dossier)
+    procedure = dossier.procedure
+    dossier.due_at = work.resume(procedure, dossier.due_at, dossier.paused_at, now)
+    if dossier.appointment_at is not None:
+        dossier.appointment_at = work.resume(
+            procedure, dossier.appointment_at, dossier.paused_at, now
+        )
+    dossier.paused_at = None
+    return ["due_at", "appointment_at", "paused_at"]
+
+
+def _replayed(dossier: Dossier, events: list[DossierEvent], work: WorkCalendar) -> dict:
+    """Walk the history with `work`: each event's dates, then the dossier's."""
+    state = Dossier(procedure=dossier.procedure, receiving_agency=dossier.receiving_agency)
+    changed_events = []
+    for event in events:
+        state.status = event.from_status or DossierStatus.NEW
+        if event.action == EventAction.ACCEPT:
+            state.due_at = work.due_at(dossier.procedure, event.created_at)
+            state.appointment_at, state.paused_at = state.due_at, None
+        elif event.action in RESUMES:
+            resume(state, event.created_at, work)
+        elif pauses(state, event.action, event.to_status):
+            pause(state, event.created_at)
+        elif event.action in APPOINTMENT_MOVED:
+            state.appointment_at = event.appointment_at  # the officer's date, kept
+        if event.to_status in FINAL:
+            state.paused_at = None
+        if (event.due_at, event.appointment_at) != (state.due_at, state.appointment_at):
+            event.due_at, event.appointment_at = state.due_at, state.appointment_at
+            changed_events.append(event)
+    return {
+        "due_at": state.due_at,
+        "appointment_at": state.appointment_at,
+        "paused_at": state.paused_at,
+        "events": changed_events,
+    }
+
+
+@transaction.atomic
+def dossier_replay(*, dossier_id: int) -> bool:
+    """Recompute a dossier's dates from its history and the calendar in force; True if changed."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "receiving_agency")
+        .get(pk=dossier_id)
+    )
+    events = list(dossier.events.order_by("created_at", "pk"))
+    if not any(event.action == EventAction.ACCEPT for event in events):
+        return False
+    replayed = _replayed(dossier, events, calendar(dossier))
+    DossierEvent.objects.bulk_update(replayed["events"], ["due_at", "appointment_at"])
+    fields = [
+        name
+        for name in ("due_at", "appointment_at", "paused_at")
+        if getattr(dossier, name) != replayed[name]
+    ]
+    for name in fields:
+        setattr(dossier, name, replayed[name])
+    if fields:
+        dossier.save(update_fields=fields)
+    return bool(fields or replayed["events"])
+
+
+def dossiers_touching(province_id: int, days: list[datetime.date]):
+    """The ids of the province's dossiers whose clock ran over one of `days` (or runs still)."""
+    first, last = min(days), max(days)
+    after_last = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
+    before_first = datetime.datetime.combine(first, datetime.time())
     return (
-        datetime.datetime.combine(datetime.date.min, end)
-        - datetime.datetime.combine(datetime.date.min, start)
-    ).total_seconds()
-
-
-def _local(day: datetime.date, at: datetime.time) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, at))
-
-
-@cache
-def calendar() -> WorkCalendar:
-    """Return the portal's working calendar, from settings (WORK_SESSIONS, EXTRA_HOLIDAYS)."""
-    sessions = tuple(
-        (datetime.time.fromisoformat(a), datetime.time.fromisoformat(b))
-        for a, b in getattr(settings, "WORK_SESSIONS", ())
+        Dossier.objects.filter(
+            receiving_agency__province_id=province_id,
+            received_at__lt=timezone.make_aware(after_last),
+        )
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=timezone.make_aware(before_first)))
+        .exclude(status__in=FINAL, resolved_at__isnull=True)
+        .values_list("pk", flat=True)
     )
-    extra = frozenset(
-        datetime.date.fromisoformat(day) for day in getattr(settings, "EXTRA_HOLIDAYS", ())
-    )
-    return WorkCalendar(sessions=sessions or DEFAULT_SESSIONS, extra_holidays=extra)
+
+
+def dossiers_recompute_due(*, province_id: int, days: list[datetime.date]) -> int:
+    """Replay every dossier a calendar correction touches; return how many changed."""
+    return sum(dossier_replay(dossier_id=pk) for pk in list(dossiers_touching(province_id, days)))

@@ -94,7 +94,20 @@ class Dossier(models.Model):
     declaration = models.JSONField(_("tờ khai"), default=dict)
     submitted_at = models.DateTimeField(_("thời điểm nộp"), db_index=True)
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
-    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    # The legal due date (hạn theo quy định), moved only by legal pauses, against which the
+    # dossier is judged; and the appointment given to the citizen, which an apology or a reset
+    # moves (dossiers.deadlines, dossiers.timeliness).
+    due_at = models.DateTimeField(
+        _("hạn giải quyết theo quy định"), null=True, blank=True, db_index=True
+    )
+    appointment_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    paused_at = models.DateTimeField(
+        _("tạm dừng tính thời hạn từ"),
+        null=True,
+        blank=True,
+        help_text=_("Chờ công dân bổ sung hồ sơ hoặc nộp phí: thời gian này không tính vào hạn."),
+    )
+    apologized_at = models.DateTimeField(_("xin lỗi lần đầu lúc"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     # Liên thông: the agency that resolves a dossier received here, once the desk has forwarded
@@ -274,7 +287,8 @@ class DossierEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    due_at = models.DateTimeField(_("hạn xử lý sau bước này"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn theo quy định sau bước này"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("hẹn trả sau bước này"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(_("thời điểm"), db_index=True)
 

@@ -74,7 +74,7 @@ def dossier_summary(
         "agency_hours": agency.opening_hours,
         "applicant_name": dossier.applicant_name,
         "submitted_at": when(dossier.submitted_at),
-        "due_at": when(dossier.due_at),
+        "due_at": when(dossier.appointment_at),  # the appointment the citizen holds
         "processing_time": processing_time(procedure),
         "delivery": str(dossier.get_delivery_display()),
         # in_person / online / post: what the messages say about collecting the result.
@@ -173,7 +173,9 @@ def _render_receipt(dossier: Dossier, documents: list[dict], *, officer: str) ->
         {
             **_slip_context(dossier, documents, dossier.received_at),
             "received_at": timezone.localtime(dossier.received_at),
-            "due_at": timezone.localtime(dossier.due_at) if dossier.due_at else None,
+            "due_at": timezone.localtime(dossier.appointment_at)
+            if dossier.appointment_at
+            else None,
             "receiving_officer": officer,
         },
     )
@@ -199,6 +201,7 @@ def warm_up() -> bytes:
         submitted_at=now,
         received_at=now,
         due_at=now,
+        appointment_at=now,
     )
     documents = [{"name": _("Tờ khai"), "copy_type": _("Bản chính"), "count": 1}]
     _render_confirmation(dossier, documents)

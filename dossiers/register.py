@@ -11,6 +11,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import timeliness
 from dossiers.models import Dossier
 
 # A CSV cell starting with one of these is read as a formula by spreadsheet programs (OWASP).
@@ -43,11 +44,30 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
+# The states the register notes: a result's, and a dossier late or waiting for the citizen.
+NOTED = {
+    timeliness.EARLY,
+    timeliness.ON_TIME,
+    timeliness.LATE,
+    timeliness.OVERDUE,
+    timeliness.PAUSED,
+}
+
+
 def _note(dossier: Dossier) -> str:
+    """Refused, or the dossier's state against its legal due date, and the receiving officer."""
     if getattr(dossier, "refused_at", None):
         return _("Từ chối tiếp nhận (Mẫu 03)")
+    parts = []
+    state = timeliness.judge(dossier, now=timezone.now())
+    if state in NOTED:
+        parts.append(timeliness.label(state))
+    if dossier.apologized_at:
+        parts.append(_("đã xin lỗi, hẹn lại (Mẫu 04)"))
     officer = getattr(dossier, "receiving_officer", "") or ""
-    return _("Cán bộ tiếp nhận: %(name)s") % {"name": officer} if officer else ""
+    if officer:
+        parts.append(_("Cán bộ tiếp nhận: %(name)s") % {"name": officer})
+    return "; ".join(parts)
 
 
 def register_rows(dossiers) -> list[list]:
@@ -67,7 +87,7 @@ def register_rows(dossiers) -> list[list]:
                 dossier.applicant_phone,
                 resolving.name,
                 _local(getattr(dossier, "registered_at", None) or dossier.received_at),
-                None if refused else _local(dossier.due_at),
+                None if refused else _local(dossier.appointment_at),
                 _local(dossier.resolved_at),
                 _local(dossier.returned_at),
                 "",

@@ -12,10 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import workflow
-from dossiers.constants import CLOCK_RUNNING, FINAL, EventAction
+from dossiers import timeliness, workflow
+from dossiers.constants import FINAL, EventAction
 from dossiers.constants import DossierStatus as S
-from dossiers.deadlines import calendar
 from dossiers.models import (
     Dossier,
     DossierEvent,
@@ -116,11 +115,6 @@ def _supplemented() -> Q:
     return Q(pk__in=answered.values("dossier_id"))
 
 
-def due_soon_limit(now: datetime.datetime) -> datetime.datetime:
-    """A dossier is due soon when its due date is within one working day from now."""
-    return calendar().add_working_hours(now, calendar().hours_per_day)
-
-
 @dataclass(frozen=True)
 class Queue:
     slug: str
@@ -128,10 +122,6 @@ class Queue:
     condition: Callable[..., Q]
     # Whether dossiers enter or leave the queue as time passes, without any change to them.
     moves_with_clock: bool = False
-
-
-def _running() -> Q:
-    return Q(status__in=CLOCK_RUNNING)
 
 
 QUEUES = [
@@ -152,13 +142,15 @@ QUEUES = [
     Queue(
         "sap-den-han",
         _("Sắp đến hạn"),
-        lambda now, **_: _running() & Q(due_at__gte=now, due_at__lte=due_soon_limit(now)),
+        lambda now, **_: (
+            timeliness.running() & Q(due_at__gte=now, due_at__lte=timeliness.due_soon_limit(now))
+        ),
         moves_with_clock=True,
     ),
     Queue(
         "qua-han",
         _("Quá hạn"),
-        lambda now, **_: _running() & Q(due_at__lt=now),
+        lambda now, **_: timeliness.running() & Q(due_at__lt=now),
         moves_with_clock=True,
     ),
     Queue(
@@ -252,20 +244,6 @@ def dossier_queue_counts_cached(*, user) -> list[dict]:
         COUNTS_SECONDS,
     )
     return [{"slug": q.slug, "label": q.label, "count": counts[q.slug]} for q in QUEUES]
-
-
-def deadline_state(dossier: Dossier, *, now, soon: datetime.datetime | None = None) -> str:
-    """Return "overdue", "due_soon", "on_time", or "" when no clock runs.
-
-    `soon` is due_soon_limit(now), for a caller that classes many dossiers at the same time.
-    """
-    if dossier.status not in CLOCK_RUNNING or dossier.due_at is None:
-        return ""
-    if dossier.due_at < now:
-        return "overdue"
-    if dossier.due_at <= (soon or due_soon_limit(now)):
-        return "due_soon"
-    return "on_time"
 
 
 def dossier_for_officer(*, user, pk: int) -> Dossier | None:

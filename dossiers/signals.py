@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from dossiers import selectors
+from dossiers.tasks import dossiers_recompute_due
 
 
 def dossier_changed(sender, instance, using=None, **kwargs) -> None:
@@ -16,3 +17,12 @@ def dossier_changed(sender, instance, using=None, **kwargs) -> None:
     if instance.resolving_agency_id is not None:  # its officers count it too (liên thông)
         agency_ids.append(instance.resolving_agency_id)
     transaction.on_commit(lambda: selectors.dossiers_changed(*agency_ids), using=using)
+
+
+def calendar_changed(sender, province_id: int, days, **kwargs) -> None:
+    """calendars.services.calendar_changed: recompute the deadlines the days touch, after commit
+    (a task: a correction may touch thousands of dossiers)."""
+    transaction.on_commit(
+        lambda: dossiers_recompute_due.delay(province_id, [day.isoformat() for day in days]),
+        robust=True,  # a broker outage must not fail the saved correction (logged; save again)
+    )

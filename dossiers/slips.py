@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
 from core.siteurl import site_url
+from dossiers import timeliness
 from dossiers.constants import EventAction
 from dossiers.models import Dossier, DossierEvent, SupplementRequest
 from officers.constants import Role
@@ -60,7 +61,7 @@ def apology_slip(event: DossierEvent) -> bytes:
     leader who issued it, or else the agency's leader."""
     previous = (
         event.dossier.events.filter(created_at__lte=event.created_at, pk__lt=event.pk)
-        .exclude(due_at=None)
+        .exclude(appointment_at=None)
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -71,8 +72,8 @@ def apology_slip(event: DossierEvent) -> bytes:
         {
             **_base(event.dossier, event.created_at),
             "event": event,
-            "old_due_at": previous.due_at if previous else None,
-            "new_due_at": event.due_at,
+            "old_due_at": previous.appointment_at if previous else None,
+            "new_due_at": event.appointment_at,
             "signer": person_name(signer or leader_of(agency)),
         },
     )
@@ -99,19 +100,16 @@ HAND_OVER = {
 
 def control_rows(dossier: Dossier) -> list[dict]:
     """One row per hand-over: from which unit to which, when, by whom to whom (people's names),
-    judged against the due date in force at that moment, by local days."""
+    judged against the legal due date in force at that moment (dossiers.timeliness); the result
+    itself as the lookup and the statistics judge it."""
     rows = []
     events = [e for e in dossier.events.all() if e.action in HAND_OVER]
     for previous, event in zip([None, *events], events, strict=False):
-        due = event.due_at
-        if due is None:
-            result = ""
-        elif timezone.localdate(event.created_at) < timezone.localdate(due):
-            result = _("Trước hạn")
-        elif event.created_at <= due:
-            result = _("Đúng hạn")
+        if event.action == EventAction.RESOLVE and dossier.resolved_at is not None:
+            state = timeliness.judge_result(dossier)
         else:
-            result = _("Quá hạn")
+            state = timeliness.judge_at(event.created_at, event.due_at)
+        result = timeliness.label(state)
         unit = event.agency.name if event.agency else ""
         rows.append(
             {

@@ -1,7 +1,9 @@
+import datetime
+
 from captcha.models import CaptchaStore
 from celery import shared_task
 
-from dossiers import services
+from dossiers import deadlines, services
 
 
 @shared_task
@@ -20,3 +22,11 @@ def procedures_refresh_usage() -> int:
 def captchas_purge_expired() -> None:
     """Delete expired captcha challenges (celery beat), which the captcha field leaves behind."""
     CaptchaStore.remove_expired()
+
+
+@shared_task
+def dossiers_recompute_due(province_id: int, days: list[str]) -> int:
+    """Move the deadlines a province's calendar correction touches (ISO dates in `days`)."""
+    return deadlines.dossiers_recompute_due(
+        province_id=province_id, days=[datetime.date.fromisoformat(day) for day in days]
+    )

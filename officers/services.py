@@ -14,11 +14,20 @@ CATALOGUE = [
 ACCOUNTS = [f"auth.{verb}_user" for verb in ["add", "change", "view"]] + [
     f"officers.{verb}_officer" for verb in ["add", "change", "view"]
 ]
+# The province's corrections to the national holiday calendar (calendars.admin). Every
+# administrator holds them; calendars.admin narrows them by scope: an administrator of a province
+# agency edits its calendar, one of a ward or a department below it only reads it (the calendar
+# sets every deadline in the province, and a holiday is the province's decision, not a ward's).
+CALENDAR = [f"calendars.{verb}_calendarday" for verb in ["add", "change", "delete", "view"]]
 PERMISSIONS = {
     Role.RECEIVING: READ_DOSSIERS,
     Role.SPECIALIST: READ_DOSSIERS,
     Role.LEADER: READ_DOSSIERS,
-    Role.ADMINISTRATOR: READ_DOSSIERS + CATALOGUE + ACCOUNTS + ["notifications.change_message"],
+    Role.ADMINISTRATOR: READ_DOSSIERS
+    + CATALOGUE
+    + ACCOUNTS
+    + CALENDAR
+    + ["notifications.change_message"],
 }
 
 

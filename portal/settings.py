@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "captcha",
     "core",
     "procedures",
+    "calendars",
     "dossiers",
     "notifications",
     "officers",
@@ -242,13 +243,7 @@ PORTAL_OPERATOR = {
         default="Sáng 7:00–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu",
     ),
 }
-# Office sessions and extra days off for deadline arithmetic (dossiers/deadlines.py). Public
-# holidays come from the `holidays` package; EXTRA_HOLIDAYS adds a province's own (ISO dates).
-WORK_SESSIONS = [
-    tuple(session.split("-"))
-    for session in env.list("WORK_SESSIONS", default=["07:00-11:30", "13:30-17:00"])
-]
-EXTRA_HOLIDAYS = env.list("EXTRA_HOLIDAYS", default=[])
+# Office hours are each agency's (procedures.Agency), holidays each province's (calendars).
 
 # Intake wizard.
 DRAFT_TTL_HOURS = env.int("DRAFT_TTL_HOURS", default=72)
@@ -271,6 +266,8 @@ RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="portal:limits")
 
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=20)
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
+# How old the public statistics may be before a page recomputes this month (stats.services).
+STATS_REFRESH_SECONDS = env.int("STATS_REFRESH_SECONDS", default=900)
 # The lookup's progress page, forgotten when its dossier changes (tracking/cache.py).
 LOOKUP_CACHE_SECONDS = env.int("LOOKUP_CACHE_SECONDS", default=3600)
 

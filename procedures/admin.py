@@ -12,11 +12,16 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["tier", "is_active", "province"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["saturday_fields"]
     list_select_related = ["parent"]
     readonly_fields = ["path"]
     fieldsets = [
         (None, {"fields": ["code", "name", "tier", "parent", "path", "is_active"]}),
-        (_("Liên hệ"), {"fields": ["address", "phone", "email", "opening_hours"]}),
+        (_("Liên hệ"), {"fields": ["address", "phone", "email"]}),
+        (
+            _("Giờ làm việc"),
+            {"fields": ["weekday_sessions", "saturday_sessions", "saturday_fields"]},
+        ),
         (_("Trên phiếu một cửa"), {"fields": ["slip_authority", "slip_unit", "place_name"]}),
     ]
 
@@ -123,7 +128,9 @@ class ProcedureAdmin(admin.ModelAdmin):
                 "fields": [
                     "processing_time_kind",
                     "processing_days",
+                    "deadline_unit",
                     "same_day_cutoff",
+                    "fee_pauses_clock",
                     "processing_note",
                 ]
             },

@@ -31,6 +31,14 @@ class ProcessingTimeKind(models.TextChoices):
     WORKING_DAYS = "working_days", _("Ngày làm việc")
 
 
+class DeadlineUnit(models.TextChoices):
+    """How a multi-day deadline is counted (Bộ luật Dân sự 2015, Điều 147–148: a period in days
+    starts the day after the event and ends at the end of its last day)."""
+
+    DAYS = "days", _("Ngày làm việc, tính đến hết giờ làm việc của ngày cuối")
+    HOURS = "hours", _("Giờ làm việc, tính từ thời điểm tiếp nhận")
+
+
 class CopyType(models.TextChoices):
     ORIGINAL = "original", _("Bản chính")
     CERTIFIED = "certified", _("Bản sao chứng thực")

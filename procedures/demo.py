@@ -30,7 +30,8 @@ def load_agencies(rows: list[dict]) -> dict[str, int]:
             "address": row.get("address", ""),
             "phone": row.get("phone", ""),
             "email": row.get("email", ""),
-            "opening_hours": row.get("opening_hours", ""),
+            "weekday_sessions": row.get("weekday_sessions", "07:00-11:30, 13:30-17:00"),
+            "saturday_sessions": row.get("saturday_sessions", ""),
             # Pre-reform units stay for the history of their dossiers but take no new ones.
             "is_active": row.get("is_active", True),
         }
@@ -197,7 +198,19 @@ def load_procedures(data: dict) -> dict[str, int]:
     }
 
 
+def load_saturday_fields(rows: list[dict]) -> None:
+    """The fields an agency receives on Saturday mornings, once the fields exist."""
+    fields = {field.code: field for field in Field.objects.all()}
+    for row in rows:
+        agency = Agency.objects.get(code=row["code"])
+        wanted = {fields[code] for code in row.get("saturday_fields", [])}
+        if set(agency.saturday_fields.all()) != wanted:
+            agency.saturday_fields.set(wanted)
+
+
 def load_demo_catalogue(directory: Path) -> dict[str, int]:
-    counts = load_agencies(_load_json(directory / "agencies.json"))
+    agencies = _load_json(directory / "agencies.json")
+    counts = load_agencies(agencies)
     counts.update(load_procedures(_load_json(directory / "procedures.json")))
+    load_saturday_fields(agencies)
     return counts

@@ -10,12 +10,14 @@ from procedures.constants import (
     AgencyTier,
     ApplicantRole,
     CopyType,
+    DeadlineUnit,
     FeeKind,
     FieldType,
     ProcessingTimeKind,
     ResultDelivery,
     ServiceLevel,
 )
+from procedures.hours import format_sessions, parse_sessions, validate_sessions
 from procedures.text import fold
 
 agency_code_validator = RegexValidator(
@@ -61,7 +63,28 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
-    opening_hours = models.CharField(_("giờ làm việc"), max_length=255, blank=True)
+    # Office hours: they set the deadlines (calendars.workdays) and the hours citizens read.
+    weekday_sessions = models.CharField(
+        _("giờ làm việc thứ Hai – thứ Sáu"),
+        max_length=100,
+        default="07:00-11:30, 13:30-17:00",
+        validators=[validate_sessions],
+        help_text=_("Các buổi làm việc, ví dụ: 08:00-12:00, 13:00-17:00."),
+    )
+    saturday_sessions = models.CharField(
+        _("giờ tiếp nhận sáng thứ Bảy"),
+        max_length=100,
+        blank=True,
+        validators=[validate_sessions],
+        help_text=_("Để trống nếu không làm việc thứ Bảy, ví dụ: 08:00-12:00."),
+    )
+    saturday_fields = models.ManyToManyField(
+        "Field",
+        verbose_name=_("lĩnh vực tiếp nhận thứ Bảy"),
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống: mọi lĩnh vực."),
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     # How the agency's one-stop slips name it (Mẫu 01–05): the governing body over the desk, and
     # the place before the date. Blank: derived from the name (see the properties below).
@@ -111,6 +134,23 @@ class Agency(models.Model):
         """The two lines that name the issuer at the top of a slip."""
         authority = self.slip_authority or _("UBND %(name)s") % {"name": self.name}
         return authority, self.slip_unit or str(_("Bộ phận tiếp nhận và trả kết quả"))
+
+    @property
+    def opening_hours(self) -> str:
+        """The office hours as citizens read them, on pages, emails and slips."""
+        text = _("Thứ Hai đến thứ Sáu: %(hours)s") % {
+            "hours": format_sessions(parse_sessions(self.weekday_sessions))
+        }
+        if self.saturday_sessions:
+            text += "; " + _("sáng thứ Bảy: %(hours)s") % {
+                "hours": format_sessions(parse_sessions(self.saturday_sessions))
+            }
+            # Only the rows already loaded (prefetched): the footer must not query per page.
+            cache = getattr(self, "_prefetched_objects_cache", {})
+            if self.pk and "saturday_fields" in cache and cache["saturday_fields"]:
+                names = ", ".join(field.name.lower() for field in cache["saturday_fields"])
+                text += " " + _("(lĩnh vực %(fields)s)") % {"fields": names}
+        return text
 
     @property
     def place(self) -> str:
@@ -188,6 +228,20 @@ class Procedure(models.Model):
     )
     processing_days = models.PositiveSmallIntegerField(
         _("số ngày làm việc"), default=0, validators=[MaxValueValidator(365)]
+    )
+    deadline_unit = models.CharField(
+        _("cách tính thời hạn"),
+        max_length=10,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.DAYS,
+    )
+    fee_pauses_clock = models.BooleanField(
+        _("tạm dừng thời hạn khi chờ nộp phí"),
+        default=True,
+        help_text=_(
+            "Thời gian chờ công dân thực hiện nghĩa vụ tài chính không tính vào thời hạn "
+            "giải quyết."
+        ),
     )
     same_day_cutoff = models.TimeField(
         _("giờ tiếp nhận cuối trong ngày"),

@@ -1,29 +1,29 @@
-"""Precompute the public statistics (domain.md §5), one month at a time."""
+"""Precompute the public statistics (domain.md §5, §9), one month at a time, and keep the
+current month's figures no older than STATS_REFRESH_SECONDS."""
 
 import datetime
+import math
+import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from dossiers.constants import FINAL, Channel
-from dossiers.models import Dossier, DossierEvent
-from stats.models import MonthlyFigure, MonthlyProcedureFigure
-from tracking.constants import Satisfaction
-from tracking.models import Rating
+from stats import counting
+from stats.models import MonthlyFigure, MonthlyProcedureFigure, MonthlyRefresh
 
-COUNTERS = [
-    "received",
-    "received_online",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_on_time",
-    "pending_overdue",
-    "ratings",
-    "ratings_satisfied",
-]
+# Whether the figures are current, shared by every worker; dropped whenever a month is computed.
+FRESH_KEY = "stats:fresh"
+# Held by the one request that recomputes stale figures; the others serve the figures in force.
+LOCK_KEY = "stats:refreshing"
+LOCK_SECONDS = 300
+
+
+def refresh_seconds() -> int:
+    """How long figures stay current (settings.STATS_REFRESH_SECONDS, by default 15 minutes)."""
+    return settings.STATS_REFRESH_SECONDS
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -32,98 +32,125 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
     return start, timezone.make_aware(datetime.datetime(following.year, following.month, 1))
 
 
+def recent_months(now: datetime.datetime) -> tuple[datetime.date, datetime.date]:
+    """Last month and this month (local dates)."""
+    this_month = timezone.localdate(now).replace(day=1)
+    return (this_month - datetime.timedelta(days=1)).replace(day=1), this_month
+
+
 @transaction.atomic
 def stats_refresh_month(*, month: datetime.date, now: datetime.datetime | None = None) -> int:
     """Recompute every agency's figures for `month`; return the number of agencies with data.
 
-    - received: submitted in the month; online share from the channel;
-    - resolved: result ready in the month, before the due day (trước hạn), by the due time
-      (đúng hạn) or after it (quá hạn);
-    - in progress at the month's end (or now, for the current month): received and neither
-      resolved nor closed by then, within time or overdue against the due date;
-    - satisfaction: ratings given in the month, "Rất hài lòng" and "Hài lòng" count as satisfied.
+    Flows, in the month:
+    - received: accepted (received_at), online share from the channel; refused: refusals;
+    - resolved: result ready (status 9 reached, resolved_at), returned or not, split by
+      dossiers.timeliness into before the due day, by the due time, late (an apology is late);
+      with an electronic result file; returned: handed over (returned_at), online or not;
+    - satisfaction: ratings given, "Rất hài lòng" and "Hài lòng" count as satisfied.
+    Stocks, at the month's end (now, for the current month): in progress within time, overdue
+    or paused; submitted and not yet accepted.
     """
     month = month.replace(day=1)
     start, end = month_bounds(month)
     now = now or timezone.now()
-    cut = min(end, now)
-    figures: dict[int, dict[str, int]] = {}
+    # The row is the lock: a refresh of the same month by the beat and by a page waits at this
+    # update until the other commits, rather than colliding on the figures' unique constraint.
+    MonthlyRefresh.objects.get_or_create(month=month, defaults={"computed_at": now})
+    MonthlyRefresh.objects.filter(month=month).update(computed_at=now)
 
-    def add(rows, mapping):
-        for row in rows:
-            counters = figures.setdefault(row["receiving_agency"], dict.fromkeys(COUNTERS, 0))
-            for target, source in mapping.items():
-                counters[target] += row[source]
-
-    submitted = Dossier.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    add(
-        submitted.values("receiving_agency").annotate(
-            n=Count("pk"), online=Count("pk", filter=Q(channel=Channel.ONLINE))
-        ),
-        {"received": "n", "received_online": "online"},
-    )
-    resolved = Dossier.objects.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(
-        due_at=None
-    )
-    add(
-        resolved.annotate(day=TruncDate("resolved_at"), due_day=TruncDate("due_at"))
-        .values("receiving_agency")
-        .annotate(
-            early=Count("pk", filter=Q(day__lt=F("due_day"))),
-            on_time=Count("pk", filter=Q(day__gte=F("due_day"), resolved_at__lte=F("due_at"))),
-            late=Count("pk", filter=Q(resolved_at__gt=F("due_at"))),
-        ),
-        {"resolved_early": "early", "resolved_on_time": "on_time", "resolved_late": "late"},
-    )
-    closed_by_cut = DossierEvent.objects.filter(
-        dossier=OuterRef("pk"), to_status__in=FINAL, created_at__lt=cut
-    )
-    pending = (
-        Dossier.objects.filter(received_at__lt=cut)
-        .exclude(due_at=None)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=cut))
-        .exclude(Exists(closed_by_cut))
-    )
-    add(
-        pending.values("receiving_agency").annotate(
-            on_time=Count("pk", filter=Q(due_at__gte=cut)),
-            overdue=Count("pk", filter=Q(due_at__lt=cut)),
-        ),
-        {"pending_on_time": "on_time", "pending_overdue": "overdue"},
-    )
-    rated = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
-    add(
-        rated.values(receiving_agency=F("dossier__receiving_agency")).annotate(
-            n=Count("pk"),
-            satisfied=Count(
-                "pk", filter=Q(score__in=[Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED])
-            ),
-        ),
-        {"ratings": "n", "ratings_satisfied": "satisfied"},
-    )
+    tally = counting.Tally()
+    counting.count_flows(tally, start, end)
+    if now < end:
+        counting.count_stocks_now(tally, now)
+    else:
+        counting.count_stocks_at(tally, end)
 
     MonthlyFigure.objects.filter(month=month).delete()
     MonthlyFigure.objects.bulk_create(
-        MonthlyFigure(agency_id=agency, month=month, computed_at=now, **counters)
-        for agency, counters in figures.items()
+        MonthlyFigure(agency_id=agency, month=month, **counters)
+        for agency, counters in tally.by_agency.items()
     )
     MonthlyProcedureFigure.objects.filter(month=month).delete()
     MonthlyProcedureFigure.objects.bulk_create(
         MonthlyProcedureFigure(
-            agency_id=row["receiving_agency"],
-            month=month,
-            procedure_id=row["procedure"],
-            received=row["n"],
+            agency_id=row["receiver"], month=month, procedure_id=row["procedure"], received=row["n"]
         )
-        for row in submitted.values("receiving_agency", "procedure").annotate(n=Count("pk"))
+        for row in counting.count_procedures(start, end)
     )
-    return len(figures)
+    transaction.on_commit(stats_changed)
+    return len(tally.by_agency)
+
+
+def stats_changed() -> None:
+    """Forget that the figures were current: the next page checks them and keys its cache anew."""
+    caches["default"].delete(FRESH_KEY)
 
 
 def stats_refresh_recent(*, now: datetime.datetime | None = None) -> None:
-    """Refresh this month and the last (a late rating or result still changes last month)."""
-    today = timezone.localdate(now)
-    this_month = today.replace(day=1)
-    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
-    for month in (last_month, this_month):
+    """Refresh this month and the last (the last one's end is judged once it has passed)."""
+    for month in recent_months(now or timezone.now()):
         stats_refresh_month(month=month, now=now)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The figures in force: `version` changes whenever they do (a page cache key part), and
+    they stay current until `until` (a POSIX timestamp)."""
+
+    version: str
+    until: float
+
+    def seconds_left(self, now: datetime.datetime) -> int:
+        return max(0, math.floor(self.until - now.timestamp()))
+
+
+def _stale(month: datetime.date, computed_at: datetime.datetime | None, now) -> bool:
+    # A month computed after its end is final; one computed before it ages like the current one.
+    if computed_at is None:
+        return True
+    return computed_at < month_bounds(month)[1] and computed_at <= now - _refresh_period()
+
+
+def _refresh_period() -> datetime.timedelta:
+    return datetime.timedelta(seconds=refresh_seconds())
+
+
+def stats_refresh_if_stale(*, now: datetime.datetime | None = None) -> Freshness | None:
+    """Recompute this month's figures, and last month's if computed before it ended, when older
+    than STATS_REFRESH_SECONDS. Return the figures' freshness, or None while another request is
+    recomputing them (serve the figures in force, uncached).
+
+    Costs one cache read while the figures are current.
+    """
+    now = now or timezone.now()
+    cache = caches["default"]
+    # Kept as a plain tuple: a pickled class would break on a deploy that changes it.
+    kept = cache.get(FRESH_KEY)
+    if kept is not None and now.timestamp() < kept[1]:
+        return Freshness(*kept)
+    months = recent_months(now)
+    computed = dict(
+        MonthlyRefresh.objects.filter(month__in=months).values_list("month", "computed_at")
+    )
+    stale = [month for month in months if _stale(month, computed.get(month), now)]
+    if stale:
+        if not cache.add(LOCK_KEY, now.timestamp(), LOCK_SECONDS):
+            return None
+        try:
+            for month in stale:
+                stats_refresh_month(month=month, now=now)
+                computed[month] = now
+        finally:
+            cache.delete(LOCK_KEY)
+    until = min(
+        (
+            computed_at + _refresh_period()
+            for month, computed_at in computed.items()
+            if computed_at < month_bounds(month)[1]
+        ),
+        default=now + _refresh_period(),
+    )
+    fresh = Freshness(version=secrets.token_hex(6), until=until.timestamp())
+    cache.set(FRESH_KEY, (fresh.version, fresh.until), max(1, fresh.seconds_left(now)))
+    return fresh

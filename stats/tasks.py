@@ -5,5 +5,6 @@ from stats import services
 
 @shared_task
 def stats_refresh_recent() -> None:
-    """Recompute this month's and last month's figures (celery beat, every 15 minutes)."""
+    """Recompute this month's and last month's figures (celery beat, every 15 minutes, as
+    settings.STATS_REFRESH_SECONDS; the page recomputes them too when they are older)."""
     services.stats_refresh_recent()

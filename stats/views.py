@@ -1,16 +1,18 @@
 """Public statistics per province and per agency, with SVG charts and a CSV download."""
 
-import csv
-import io
+import datetime
 
-from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.pagecache import cached_page
 from stats import selectors
+from stats.constants import DEFINITIONS
+from stats.exports import statistics_csv
 from stats.forms import StatsForm, month_label
+from stats.pagecache import statistics_page
+from stats.services import refresh_seconds
 
 
 def _bars(parts: list[tuple[str, int, str]]) -> list[dict]:
@@ -24,8 +26,20 @@ def _bars(parts: list[tuple[str, int, str]]) -> list[dict]:
     return segments
 
 
+def stock_label(data: dict) -> str:
+    """The moment the stocks describe: a past month's end, or when they were computed."""
+    stock_at = data["stock_at"]
+    if stock_at is None:
+        return ""
+    if data["stock_final"]:
+        day = timezone.localdate(stock_at - datetime.timedelta(microseconds=1))
+        return _("tính đến hết ngày %(day)s") % {"day": day.strftime("%d/%m/%Y")}
+    moment = timezone.localtime(stock_at).strftime("%H:%M %d/%m/%Y")
+    return _("tính đến %(moment)s") % {"moment": moment}
+
+
 @require_GET
-@cached_page
+@statistics_page
 def statistics(request):
     form = StatsForm(request.GET or None)
     period = form.period()
@@ -34,7 +48,7 @@ def statistics(request):
     scope = period["agency"].name if period["agency"] else _("Toàn cổng")
     label = month_label(period["year"], period["month"])
     if request.GET.get("dinh_dang") == "csv":
-        return _csv(scope, label, figures, data["top"])
+        return statistics_csv(scope=scope, period_label=label, data=data, stocks=stock_label(data))
     top_max = max([row["received"] for row in data["top"]] or [1])
     return render(
         request,
@@ -46,6 +60,10 @@ def statistics(request):
             "f": figures,
             "top": [{**row, "width": 100 * row["received"] / top_max} for row in data["top"]],
             "computed_at": data["computed_at"],
+            "refresh_minutes": refresh_seconds() // 60,
+            "stock_label": stock_label(data),
+            "indicators": figures.indicators(),
+            "definitions": DEFINITIONS,
             "resolved_bar": _bars(
                 [
                     (_("Trước hạn"), figures.resolved_early, "early"),
@@ -57,37 +75,13 @@ def statistics(request):
                 [
                     (_("Trong hạn"), figures.pending_on_time, "on-time"),
                     (_("Quá hạn"), figures.pending_overdue, "late"),
+                    (
+                        _("Tạm dừng, chờ công dân bổ sung / nộp phí"),
+                        figures.pending_paused,
+                        "paused",
+                    ),
                 ]
             ),
             "csv_query": request.GET.urlencode(),
         },
     )
-
-
-def _csv(scope, label, figures, top) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Phạm vi"), scope])
-    writer.writerow([_("Kỳ"), label])
-    rows = [
-        (_("Hồ sơ tiếp nhận"), figures.received),
-        (_("Trong đó trực tuyến"), figures.received_online),
-        (_("Đã giải quyết trước hạn"), figures.resolved_early),
-        (_("Đã giải quyết đúng hạn"), figures.resolved_on_time),
-        (_("Đã giải quyết quá hạn"), figures.resolved_late),
-        (_("Đang giải quyết trong hạn"), figures.pending_on_time),
-        (_("Đang giải quyết quá hạn"), figures.pending_overdue),
-        (_("Lượt đánh giá"), figures.ratings),
-        (_("Đánh giá hài lòng"), figures.ratings_satisfied),
-    ]
-    writer.writerows(rows)
-    writer.writerow([])
-    writer.writerow([_("Mã thủ tục"), _("Thủ tục"), _("Hồ sơ tiếp nhận")])
-    writer.writerows(
-        [row["procedure__code"], row["procedure__name"], row["received"]] for row in top
-    )
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="thong-ke.csv"'
-    return response

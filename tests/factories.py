@@ -15,7 +15,6 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     address = "Số 1 phố Ngọc Lâm"
     phone = "024 3872 0000"
     email = "ubnd@hanoi.gov.vn"
-    opening_hours = "Sáng 7:30–11:30, chiều 13:30–17:00"
 
     class Params:
         is_province = factory.Trait(tier=AgencyTier.PROVINCE, parent=None, name="Thành phố Hà Nội")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import pagecache
-from tracking.selectors import timeliness
+from dossiers import timeliness
 
 
 def progress_key(code: str, language: str) -> str:
@@ -24,10 +24,10 @@ def progress_key(code: str, language: str) -> str:
 
 def fresh_for(dossier, *, now=None) -> int:
     """Seconds the progress page of `dossier` stays true if nothing happens to the dossier: no
-    later than the due time while the clock still runs (selectors.timeliness turns "overdue")."""
+    later than the due time while the clock still runs (dossiers.timeliness turns "overdue")."""
     now = now or timezone.now()
     seconds = settings.LOOKUP_CACHE_SECONDS
-    if not dossier.resolved_at and timeliness(dossier, now=now) == "on_time":
+    if timeliness.judge(dossier, now=now) in (timeliness.IN_TIME, timeliness.DUE_SOON):
         seconds = min(seconds, math.ceil((dossier.due_at - now).total_seconds()))
     return seconds
 

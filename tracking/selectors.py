@@ -1,9 +1,8 @@
 """What the public lookup shows: the dossier's progress, without personal data."""
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from dossiers.constants import CLOCK_RUNNING
+from dossiers.constants import EventAction
 from dossiers.models import Dossier, DossierEvent
 
 
@@ -11,7 +10,14 @@ def dossier_progress(*, code: str) -> Dossier | None:
     """The dossier with what the public progress page shows, and only that (the lookup's page is
     rendered for every first visit: a lean query is most of its cost)."""
     events = DossierEvent.objects.select_related("agency").only(
-        "dossier_id", "created_at", "action", "to_status", "actor_id", "actor_name", "agency__name"
+        "dossier_id",
+        "created_at",
+        "action",
+        "to_status",
+        "actor_id",
+        "actor_name",
+        "agency__name",
+        "appointment_at",
     )
     return (
         Dossier.objects.select_related(
@@ -28,9 +34,18 @@ def dossier_progress(*, code: str) -> Dossier | None:
             "submitted_at",
             "received_at",
             "due_at",
+            "appointment_at",
+            "paused_at",
+            "apologized_at",
             "resolved_at",
             "procedure__name",
+            # The footer: the agency's contacts and hours.
             "receiving_agency__name",
+            "receiving_agency__address",
+            "receiving_agency__phone",
+            "receiving_agency__email",
+            "receiving_agency__weekday_sessions",
+            "receiving_agency__saturday_sessions",
             "resolving_agency__name",
             "at_resolving_agency",
             "current_department__name",
@@ -58,21 +73,11 @@ def public_history(dossier: Dossier) -> list[dict]:
                 "from": previous.agency.name if previous and previous.agency else None,
                 "to": event.agency.name if event.agency else "",
                 "status": event.get_to_status_display(),
+                # An apology or a reset gives the citizen a new appointment: it stays in sight.
+                "appointment": event.appointment_at
+                if event.action in (EventAction.APOLOGIZE, EventAction.RESET_DEADLINE)
+                else None,
             }
         )
         previous = event
     return rows
-
-
-def timeliness(dossier: Dossier, *, now=None) -> str:
-    """ "on_time" / "overdue" while the clock runs; "early" / "on_time" / "late" once resolved."""
-    now = now or timezone.now()
-    if dossier.due_at is None:
-        return ""
-    if dossier.resolved_at:
-        if timezone.localdate(dossier.resolved_at) < timezone.localdate(dossier.due_at):
-            return "early"
-        return "on_time" if dossier.resolved_at <= dossier.due_at else "late"
-    if dossier.status in CLOCK_RUNNING:
-        return "on_time" if now <= dossier.due_at else "overdue"
-    return ""

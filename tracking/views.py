@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import pagecache
-from dossiers import display, services, workflow
+from dossiers import display, services, timeliness, workflow
 from dossiers.access import DOSSIERS, attachment_response, remember, remembered
 from dossiers.constants import DossierStatus
 from dossiers.constants import EventAction as A
@@ -33,11 +34,13 @@ def rate_limited(request, exception):
 
 
 def _progress_context(dossier) -> dict:
+    state = timeliness.judge(dossier, now=timezone.now())
     officer = getattr(dossier.assignee, "officer", None) if dossier.assignee else None
     return {
         "dossier": dossier,
         "meaning": STATUS_MEANINGS[dossier.status],
-        "timeliness": selectors.timeliness(dossier),
+        "timeliness": state,
+        "timeliness_label": timeliness.label(state),
         "holder": dossier.current_department or dossier.holder,
         "handler": dossier.assignee.get_full_name() or dossier.assignee.username
         if dossier.assignee
@@ -200,7 +203,7 @@ def rate_by_link(request, token):
         pk = signing.loads(token, salt=RATING_SALT, max_age=90 * 24 * 3600)
     except signing.BadSignature:
         raise Http404 from None
-    dossier = Dossier.objects.select_related("procedure").filter(pk=pk).first()
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=pk).first()
     if dossier is None:
         raise Http404
     form = RatingForm(request.POST or None)

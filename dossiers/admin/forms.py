@@ -188,7 +188,11 @@ class ReturnResultForm(ActionForm):
 
 class NewDueDateForm(ReasonForm):
     new_due_at = forms.DateTimeField(
-        label=_("Hạn trả kết quả mới"),
+        label=_("Ngày hẹn trả kết quả mới"),
+        help_text=_(
+            "Ngày hẹn mới báo cho công dân. Hồ sơ vẫn được đánh giá theo hạn giải quyết theo "
+            "quy định; hồ sơ đã xin lỗi được tính là quá hạn."
+        ),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={**REQUIRED, "invalid": _("Ngày giờ không hợp lệ.")},

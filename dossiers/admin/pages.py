@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import receipts, register, selectors, services, slips, workflow
+from dossiers import receipts, register, selectors, services, slips, timeliness, workflow
 from dossiers.access import attachment_response
 from dossiers.admin import forms as admin_forms
 from dossiers.admin.actions import perform
@@ -66,7 +66,7 @@ class DossierPagesMixin:
         if not object_id.isdigit():
             raise Http404
         dossier = self._dossier(request, int(object_id))
-        now = timezone.now()
+        state = timeliness.judge(dossier, now=timezone.now())
         actions = [
             (action, A(action).label) for action in selectors.officer_actions(request.user, dossier)
         ]
@@ -76,8 +76,9 @@ class DossierPagesMixin:
             "title": _("Hồ sơ %(code)s") % {"code": dossier.code},
             "dossier": dossier,
             "actions": actions,
-            "deadline": selectors.deadline_state(dossier, now=now),
-            "deadline_badges": DEADLINE_BADGES,
+            "deadline": state,
+            "deadline_label": timeliness.label(state),
+            "deadline_kind": DEADLINE_BADGES.get(state, ""),
             "declaration": declaration_rows(
                 dossier.procedure.form_fields.all(), dossier.declaration
             ),

@@ -6,15 +6,19 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dossiers import selectors
+from dossiers import timeliness
 from dossiers.constants import DossierStatus
 
+# The badge of each state of dossiers.timeliness: its colour.
 DEADLINE_BADGES = {
-    "overdue": ("danger", gettext_lazy("Quá hạn")),
-    "due_soon": ("warning", gettext_lazy("Sắp đến hạn")),
-    "on_time": ("success", gettext_lazy("Trong hạn")),
+    timeliness.OVERDUE: "danger",
+    timeliness.DUE_SOON: "warning",
+    timeliness.IN_TIME: "success",
+    timeliness.PAUSED: "paused",
+    timeliness.EARLY: "success",
+    timeliness.ON_TIME: "success",
+    timeliness.LATE: "danger",
 }
 
 
@@ -43,7 +47,7 @@ class ListRows:
     def __init__(self, model_admin, *, now=None):
         self.model_admin = model_admin
         self.now = now or timezone.now()
-        self.soon = selectors.due_soon_limit(self.now)
+        self.soon = timeliness.due_soon_limit(self.now)
         self.change_url = reverse("admin:dossiers_dossier_changelist") + "{}/change/"
         self.empty = str(model_admin.get_empty_value_display())
         self.select_label = _("Chọn hồ sơ %(code)s")
@@ -53,8 +57,9 @@ class ListRows:
             for value, label in DossierStatus.choices
         }
         self.deadlines = {
-            state: f'<span class="deadline deadline-{kind}">{escape(label)}</span> '
-            for state, (kind, label) in DEADLINE_BADGES.items()
+            state: f'<span class="deadline deadline-{kind}">'
+            f"{escape(timeliness.label(state))}</span> "
+            for state, kind in DEADLINE_BADGES.items()
         }
 
     def _or_empty(self, text) -> str:
@@ -74,7 +79,7 @@ class ListRows:
         if dossier.due_at is None:
             return ""
         due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")
-        state = selectors.deadline_state(dossier, now=self.now, soon=self.soon)
+        state = timeliness.judge(dossier, now=self.now, soon=self.soon)
         return self.deadlines[state] + due if state else due
 
     def checkbox_cell(self, dossier) -> str:

@@ -106,6 +106,7 @@ def record(
         agency_id=dossier.current_department_id or dossier.holder_id,
         assignee_id=dossier.assignee_id,
         due_at=dossier.due_at,
+        appointment_at=dossier.appointment_at,
         note=note,
         created_at=now or timezone.now(),
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import deadlines, receipts
-from dossiers.constants import CLOCK_RUNNING, DossierStatus, EventAction
+from dossiers.constants import DossierStatus, EventAction
 from dossiers.models import Dossier, DossierDocument, DossierEvent, DossierNote, SupplementRequest
 from dossiers.services.common import (
     Actor,
@@ -30,7 +30,7 @@ def dossier_accept(*, dossier_id: int, actor: Actor, note: str = "") -> DossierE
     dossier = lock(dossier_id, actor, EventAction.ACCEPT)
     now = timezone.now()
     dossier.received_at = now
-    dossier.due_at = deadlines.calendar().due_at(dossier.procedure, now)
+    started = deadlines.start(dossier, now)
     if dossier.assignee_id is None:
         dossier.assignee = actor
     dossier.receipt = ""  # Mẫu 01 is rendered from this acceptance
@@ -38,7 +38,7 @@ def dossier_accept(*, dossier_id: int, actor: Actor, note: str = "") -> DossierE
         dossier,
         actor,
         EventAction.ACCEPT,
-        fields=["received_at", "due_at", "assignee", "receipt"],
+        fields=["received_at", *started, "assignee", "receipt"],
         to_status=DossierStatus.ACCEPTED,
         note=note,
         now=now,
@@ -90,10 +90,16 @@ def dossier_request_supplement(
         requested_at=now,
     )
     close_review(dossier, now)
+    paused = []
+    if deadlines.pauses(
+        dossier, EventAction.REQUEST_SUPPLEMENT, DossierStatus.SUPPLEMENT_REQUESTED
+    ):
+        paused = deadlines.pause(dossier, now)
     event = record(
         dossier,
         actor,
         EventAction.REQUEST_SUPPLEMENT,
+        fields=paused,
         to_status=DossierStatus.SUPPLEMENT_REQUESTED,
         note=reason,
         now=now,
@@ -139,16 +145,11 @@ def dossier_receive_supplement(
                 content_type=checked.content_type,
                 size=checked.size,
             )
-    fields = []
-    if dossier.due_at and request.from_status in CLOCK_RUNNING:
-        waited = deadlines.calendar().working_seconds_between(request.requested_at, now)
-        dossier.due_at = deadlines.calendar().add_working_hours(dossier.due_at, waited / 3600)
-        fields.append("due_at")
     return record(
         dossier,
         actor,
         EventAction.SUPPLEMENT,
-        fields=fields,
+        fields=deadlines.resume(dossier, now),
         to_status=request.from_status,
         note=note,
         now=now,

@@ -12,7 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import codes, deadlines, receipts, selectors
+from dossiers import codes, receipts, selectors
 from dossiers.constants import DossierStatus, EventAction, WizardStep
 from dossiers.models import Dossier, DossierDocument, DossierEvent, Draft, DraftFile
 from dossiers.notify import dossier_notify
@@ -195,7 +195,6 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
             delivery=contact["nhan_ket_qua"],
             declaration=draft.declaration,
             submitted_at=now,
-            due_at=deadlines.calendar().due_at(procedure, now),
         )
         # The citizen's values against the model's own rules (lengths, e-mail, choices). The
         # keys, the unique code and the constraints are the database's to check: validating them

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import receipts
+from dossiers import deadlines, receipts
 from dossiers.constants import DossierStatus, EventAction, ProposalOutcome
 from dossiers.models import Dossier, DossierEvent
 from dossiers.services.common import (
@@ -30,17 +30,35 @@ from procedures.constants import ResultDelivery
 
 @transaction.atomic
 def dossier_request_fee(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
+    """Ask the citizen to pay; the clock stops meanwhile where the procedure says so."""
     dossier = lock(dossier_id, actor, EventAction.REQUEST_FEE)
+    now = timezone.now()
+    paused = []
+    if deadlines.pauses(dossier, EventAction.REQUEST_FEE, DossierStatus.FEE_REQUESTED):
+        paused = deadlines.pause(dossier, now)
     return record(
-        dossier, actor, EventAction.REQUEST_FEE, to_status=DossierStatus.FEE_REQUESTED, note=note
+        dossier,
+        actor,
+        EventAction.REQUEST_FEE,
+        fields=paused,
+        to_status=DossierStatus.FEE_REQUESTED,
+        note=note,
+        now=now,
     )
 
 
 @transaction.atomic
 def dossier_confirm_fee(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
     dossier = lock(dossier_id, actor, EventAction.CONFIRM_FEE)
+    now = timezone.now()
     return record(
-        dossier, actor, EventAction.CONFIRM_FEE, to_status=DossierStatus.PROCESSING, note=note
+        dossier,
+        actor,
+        EventAction.CONFIRM_FEE,
+        fields=deadlines.resume(dossier, now),
+        to_status=DossierStatus.PROCESSING,
+        note=note,
+        now=now,
     )
 
 
@@ -145,32 +163,41 @@ def dossier_return_result(
     return event
 
 
-def _new_due_date(dossier: Dossier, new_due_at: datetime.datetime) -> None:
+def _new_appointment(dossier: Dossier, new_due_at: datetime.datetime) -> None:
+    """Move the appointment given to the citizen; the legal due date stays (timeliness)."""
     if new_due_at <= timezone.now():
         raise ValidationError(_("Hạn mới phải sau thời điểm hiện tại."), code="due_in_past")
-    dossier.due_at = new_due_at
+    dossier.appointment_at = new_due_at
 
 
 @transaction.atomic
 def dossier_reset_deadline(
     *, dossier_id: int, actor: Actor, new_due_at: datetime.datetime, reason: str
 ) -> DossierEvent:
+    """Give the citizen a new appointment; the dossier is still judged on the legal due date."""
     require_reason(reason, _("Vui lòng ghi rõ lý do đặt lại hạn."))
     dossier = lock(dossier_id, actor, EventAction.RESET_DEADLINE)
-    _new_due_date(dossier, new_due_at)
-    return record(dossier, actor, EventAction.RESET_DEADLINE, fields=["due_at"], note=reason)
+    _new_appointment(dossier, new_due_at)
+    return record(
+        dossier, actor, EventAction.RESET_DEADLINE, fields=["appointment_at"], note=reason
+    )
 
 
 @transaction.atomic
 def dossier_apologize(
     *, dossier_id: int, actor: Actor, new_due_at: datetime.datetime, reason: str
 ) -> DossierEvent:
-    """Tell the citizen the dossier will be late, with a new date (Mẫu 04)."""
+    """Tell the citizen the dossier will be late, with a new appointment (Mẫu 04). The dossier
+    counts as late from now on, whenever its result comes (timeliness)."""
     require_reason(reason, _("Vui lòng ghi rõ lý do chậm trả kết quả."))
     dossier = lock(dossier_id, actor, EventAction.APOLOGIZE)
-    old_due_at = dossier.due_at
-    _new_due_date(dossier, new_due_at)
-    event = record(dossier, actor, EventAction.APOLOGIZE, fields=["due_at"], note=reason)
+    old_due_at = dossier.appointment_at
+    _new_appointment(dossier, new_due_at)
+    fields = ["appointment_at"]
+    if dossier.apologized_at is None:
+        dossier.apologized_at = timezone.now()
+        fields.append("apologized_at")
+    event = record(dossier, actor, EventAction.APOLOGIZE, fields=fields, note=reason)
     notify(
         dossier,
         "apology",

@@ -88,9 +88,9 @@ def dossier_receive_paper(
         declaration=declaration,
         submitted_at=now,
         received_at=now,
-        due_at=deadlines.calendar().due_at(procedure, now),
         assignee=actor,
     )
+    deadlines.start(dossier, now)
     dossier.full_clean(
         exclude=CHECKED_BY_DATABASE, validate_unique=False, validate_constraints=False
     )
@@ -107,6 +107,7 @@ def dossier_receive_paper(
             agency=agency,
             assignee=actor,
             due_at=dossier.due_at,
+            appointment_at=dossier.appointment_at,
             note=str(Channel(channel).label),
             created_at=now,
         )

@@ -6,7 +6,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import codes, deadlines, workflow
+from calendars.selectors import work_calendar
+from dossiers import codes, workflow
 from dossiers.constants import Channel, ProposalOutcome
 from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
@@ -192,9 +193,9 @@ class DossierFactory(factory.django.DjangoModelFactory):
         lambda o: timezone.now() - STEP * (len(PATHS[o.status]) - 1)
     )
     # An online submission shows an appointment at once; acceptance sets the binding one.
-    due_at = factory.LazyAttribute(
-        lambda o: deadlines.calendar().due_at(o.procedure, o.submitted_at)
-    )
+    # The clock starts at acceptance (deadlines.start): no dates before.
+    due_at = None
+    appointment_at = factory.SelfAttribute("due_at")
 
     # Not fields of Dossier: they shape the history, and _create() takes them out.
     actor = None
@@ -211,7 +212,9 @@ class DossierFactory(factory.django.DjangoModelFactory):
             received_at=factory.LazyAttribute(lambda o: _moment(o, A.ACCEPT)),
             # The clock starts again at acceptance (dossier_accept).
             due_at=factory.LazyAttribute(
-                lambda o: deadlines.calendar().due_at(o.procedure, o.received_at)
+                lambda o: work_calendar(o.receiving_agency, o.procedure).due_at(
+                    o.procedure, o.received_at
+                )
             ),
             assignee=factory.SelfAttribute("actor"),
         )
@@ -221,8 +224,19 @@ class DossierFactory(factory.django.DjangoModelFactory):
             current_department=factory.SelfAttribute("department"),
             assignee=factory.SelfAttribute("handler"),
         )
-        fee_requested = factory.Trait(processing=True, status=S.FEE_REQUESTED)
-        supplement_requested = factory.Trait(processing=True, status=S.SUPPLEMENT_REQUESTED)
+        # The wait for the fee stops the clock where the procedure says so (the default).
+        fee_requested = factory.Trait(
+            processing=True,
+            status=S.FEE_REQUESTED,
+            paused_at=factory.LazyAttribute(
+                lambda o: _moment(o, A.REQUEST_FEE) if o.procedure.fee_pauses_clock else None
+            ),
+        )
+        supplement_requested = factory.Trait(
+            processing=True,
+            status=S.SUPPLEMENT_REQUESTED,
+            paused_at=factory.LazyAttribute(lambda o: _moment(o, A.REQUEST_SUPPLEMENT)),
+        )
         resolved = factory.Trait(
             processing=True,
             status=S.RESOLVED,
@@ -320,6 +334,7 @@ def _replay(dossier: Dossier, *, actor, department, handler, reason: str | None)
             assignee=assignee,
             # The submission's event carries no due date; each later one the dossier's after it.
             due_at=None if action == A.SUBMIT else dossier.due_at,
+            appointment_at=None if action == A.SUBMIT else dossier.appointment_at,
             note=note,
             created_at=at,
         )

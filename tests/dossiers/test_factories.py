@@ -228,7 +228,8 @@ def test_the_reference_tells_the_due_dates_apart(catalogue, desk, chief):
         submitted_at=SUBMITTED_AT,
         accepted=True,
     )
-    assert submitted_only.due_at == datetime.datetime(2026, 12, 1, 17, 0, tzinfo=HCM)
+    # No clock before acceptance; khai sinh is a same-day procedure, accepted after its cut-off.
+    assert submitted_only.due_at is None
     assert accepted.due_at == datetime.datetime(2026, 12, 2, 17, 0, tzinfo=HCM)
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers import services, slips
+from procedures.constants import DeadlineUnit
 from tests.dossiers.factories import submitted
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,9 @@ def local(text: str) -> datetime.datetime:
 def test_control_slip_judges_a_hand_over_after_local_midnight_on_its_local_day(catalogue, desk):
     # Cause: dossiers/slips.py compared created_at.date() with due.date(), both UTC dates; a
     # hand-over at 00:30 on the due day was dated the day before and printed "Trước hạn".
-    procedure = catalogue["khai_tu"]  # 3 working days, counted in working hours
+    procedure = catalogue["khai_tu"]
     procedure.processing_days = 1
+    procedure.deadline_unit = DeadlineUnit.HOURS  # due at 09:00 the next day
     procedure.save()
     with time_machine.travel(local("2026-12-07 09:00"), tick=False):  # Monday
         dossier = submitted(procedure, catalogue["long_bien"])

@@ -93,14 +93,14 @@ def test_mau_01_is_issued_at_acceptance_with_its_time_officer_and_appointment(
         dossier = submitted(procedure, catalogue["long_bien"])
     mail.outbox.clear()
     accepted = accept(dossier, named_desk["receiving"], "2026-12-07 10:30")  # Monday
-    # Three working days of 8 hours from Mon 10:30: Thu 10/12 10:30.
+    # Three working days after Monday (not counted): Tue, Wed, Thu 10/12, to the close.
     assert accepted.received_at == local("2026-12-07 10:30")
-    assert accepted.due_at == local("2026-12-10 10:30")
+    assert accepted.due_at == local("2026-12-10 17:00")
     [email] = mail.outbox
     [(name, content, _)] = email.attachments
     assert name == f"giay-tiep-nhan-{dossier.code}.pdf"
     assert "Thời điểm tiếp nhận: 10:30 ngày 07/12/2026" in email.body
-    assert "Hẹn trả kết quả: 10:30 ngày 10/12/2026" in email.body
+    assert "Hẹn trả kết quả: 17:00 ngày 10/12/2026" in email.body
     text = one_line(pdf_text(content))
     # The heading as a one-stop desk prints it, the motto, the place before the date.
     assert "UBND PHƯỜNG LONG BIÊN" in text
@@ -114,7 +114,7 @@ def test_mau_01_is_issued_at_acceptance_with_its_time_officer_and_appointment(
     assert "Nội dung yêu cầu giải quyết: Đăng ký khai tử" in text
     assert "Thời gian giải quyết hồ sơ theo quy định: 3 ngày làm việc" in text
     assert "Thời gian nhận hồ sơ: 10 giờ 30 phút, ngày 07/12/2026" in text
-    assert "Thời gian trả kết quả giải quyết hồ sơ: 10 giờ 30 phút, ngày 10/12/2026" in text
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 10/12/2026" in text
     assert "Đăng ký nhận kết quả tại: Phường Long Biên" in text
     signatures = pdf_layout_text(content)
     assert re.search(r"NGƯỜI NỘP HỒ SƠ +NGƯỜI TIẾP NHẬN HỒ SƠ", signatures)

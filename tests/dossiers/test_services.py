@@ -60,13 +60,13 @@ def test_codes_must_be_allocated_inside_a_transaction(catalogue):
 
 
 @pytest.mark.django_db
-def test_submit_at_a_known_time_sets_code_date_and_due_date(catalogue):
+def test_submit_at_a_known_time_sets_code_and_date_and_no_due_date_yet(catalogue):
     draft = complete_draft(catalogue["khai_sinh"], catalogue["long_bien"])
     with time_machine.travel(datetime.datetime(2026, 2, 13, 16, 5, tzinfo=HCM), tick=False):
         dossier = services.dossier_submit(draft_token=draft.token)
     assert dossier.code == "000.01.00.H26-260213-0001"
-    # Same-day procedure received after 15:00 on the Friday before Tết: due after the holiday.
-    assert dossier.due_at == datetime.datetime(2026, 2, 23, 17, 0, tzinfo=HCM)
+    # The clock starts when the desk accepts the dossier (dossiers.deadlines.start).
+    assert dossier.due_at is None and dossier.appointment_at is None
     assert dossier.status == DossierStatus.NEW
 
 

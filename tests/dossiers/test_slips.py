@@ -92,7 +92,7 @@ def test_mau_04_is_signed_by_the_agency_head(processing, officers):
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ (Mẫu 04)" in text
     assert "Long Biên, ngày 09 tháng 12 năm 2026" in text
     assert f"ngày 07/12/2026 (mã hồ sơ {processing.code})" in text
-    assert "Thời gian hẹn trả kết quả giải quyết hồ sơ: 09:00 10/12/2026" in text
+    assert "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17:00 10/12/2026" in text
     assert "hẹn trả kết quả vào 10:00 14/12/2026" in text
     layout = pdf_layout_text(content)
     assert re.search(r"THỦ TRƯỞNG CƠ QUAN", layout)
@@ -183,7 +183,9 @@ def register(client, officers, fmt, start="2026-12-07", end="2026-12-07"):
 
 
 def test_mau_06_has_the_registers_columns_and_real_dates(client, officers, register_day):
-    sheet = load_workbook(io.BytesIO(register(client, officers, "xlsx").content)).active
+    with time_machine.travel(local("2026-12-07 16:00"), tick=False):  # due today, not noted
+        content = register(client, officers, "xlsx").content
+    sheet = load_workbook(io.BytesIO(content)).active
     assert [cell.value for cell in sheet[3]] == [
         "STT",
         "Mã hồ sơ",

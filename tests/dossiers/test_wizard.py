@@ -44,7 +44,7 @@ def test_whole_journey_creates_one_dossier_and_confirms_by_email(
     assert dossier.applicant_phone == "0912345678"
     assert dossier.declaration == KHAI_SINH
     assert dossier.documents.count() == 3
-    assert dossier.due_at is not None
+    assert dossier.due_at is None  # the clock starts at acceptance
     event = dossier.events.get()
     assert (event.from_status, event.to_status, event.action) == (None, 1, "submit")
     assert not DraftFile.objects.exists()

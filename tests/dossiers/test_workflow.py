@@ -230,8 +230,9 @@ def test_accept_starts_the_clock_from_acceptance(catalogue, desk):
         services.dossier_accept(dossier_id=dossier.pk, actor=desk["receiving"])
     accepted = reload(dossier)
     assert accepted.received_at == datetime.datetime(2026, 11, 23, 9, 0, tzinfo=HCM)
-    # Mon 23/11 9:00 + 24 working hours, skipping the holiday on Tue 24/11: Fri 27/11 9:00.
-    assert accepted.due_at == datetime.datetime(2026, 11, 27, 9, 0, tzinfo=HCM)
+    # Mon 23/11 not counted, Tue 24/11 a holiday: Wed, Thu, Fri 27/11, to the close.
+    assert accepted.due_at == accepted.appointment_at
+    assert accepted.due_at == datetime.datetime(2026, 11, 27, 17, 0, tzinfo=HCM)
 
 
 def test_supplement_wait_moves_the_due_date(dossier, desk):
@@ -247,10 +248,11 @@ def test_supplement_wait_moves_the_due_date(dossier, desk):
         services.dossier_receive_supplement(dossier_id=dossier.pk)
     moved = reload(dossier)
     assert moved.status == S.ACCEPTED
-    # Same-day procedure accepted Tue 1/12 8:00: due 1/12 17:00. The wait from 1/12 10:00 to
-    # 3/12 11:00 is 17 working hours (5 + 8 + 4), so the due date moves to Fri 4/12 8:00.
+    # Same-day procedure accepted Tue 1/12 8:00: due 1/12 17:00. Answered Thu 3/12 11:00,
+    # before the 15:00 cut-off: its day starts again, due Thu 3/12 17:00.
     assert due == datetime.datetime(2026, 12, 1, 17, 0, tzinfo=HCM)
-    assert moved.due_at == datetime.datetime(2026, 12, 4, 8, 0, tzinfo=HCM)
+    assert moved.due_at == moved.appointment_at == datetime.datetime(2026, 12, 3, 17, 0, tzinfo=HCM)
+    assert moved.paused_at is None
     request = SupplementRequest.objects.get()
     assert request.answered_at is not None and request.closed_at is not None
 

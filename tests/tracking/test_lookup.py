@@ -41,7 +41,13 @@ def test_progress_by_code_shows_where_it_is_and_no_personal_data(client, dossier
     assert "Phòng Tư pháp" in body  # which department holds it
     assert "Cán bộ, Chuyên viên" in body  # who handles it, with their title
     assert "Chuyển xử lý" in body and "Tiếp nhận" in body  # the history
-    for private in ["Nguyễn Văn An", PHONE, "an.nguyen@example.vn", "Ngọc Lâm", "giay-to.pdf"]:
+    for private in [
+        "Nguyễn Văn An",
+        PHONE,
+        "an.nguyen@example.vn",
+        "ngõ 12 phố Ngọc Lâm",
+        "giay-to.pdf",
+    ]:
         assert private not in body, private
 
 
