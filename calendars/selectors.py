@@ -1,10 +1,14 @@
 """The calendar in force for an agency: the national one as its province has corrected it."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from calendars.constants import DayKind
 from calendars.models import CalendarDay
 from calendars.workdays import DEFAULT_SESSIONS, WorkCalendar, national_calendar
+from officers.constants import Role
+from officers.selectors import user_roles
+from procedures.constants import AgencyTier
 from procedures.hours import parse_sessions
 from procedures.models import Agency, Procedure
 
@@ -59,3 +63,39 @@ def year_days(province: Agency, year: int) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclass
+class Scope:
+    """The provinces whose calendar a user reads, and those they correct (by pk)."""
+
+    viewable: dict[int, Agency] = field(default_factory=dict)
+    editable: set[int] = field(default_factory=set)
+
+    def editable_provinces(self) -> list[Agency]:
+        return [province for pk, province in self.viewable.items() if pk in self.editable]
+
+    def default(self) -> Agency | None:
+        """The province shown when none is asked for: the first the user corrects, if any."""
+        return next(iter(self.editable_provinces() or self.viewable.values()), None)
+
+
+def calendar_scope(user) -> Scope:
+    """Return the provinces whose calendar `user` reads and those they correct."""
+    provinces = Agency.objects.filter(tier=AgencyTier.PROVINCE, is_active=True).order_by("name")
+    if not user.is_active or not user.is_staff:
+        return Scope()
+    if user.is_superuser:
+        rows = {province.pk: province for province in provinces}
+        return Scope(viewable=rows, editable=set(rows))
+    if Role.ADMINISTRATOR not in user_roles(user):
+        return Scope()
+    agencies = list(
+        Agency.objects.filter(officers__user=user).values_list("pk", "tier", "province")
+    )
+    rows = {
+        province.pk: province
+        for province in provinces.filter(pk__in={province for _pk, _tier, province in agencies})
+    }
+    editable = {pk for pk, tier, _province in agencies if tier == AgencyTier.PROVINCE}
+    return Scope(viewable=rows, editable=editable & set(rows))

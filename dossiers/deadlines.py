@@ -46,8 +46,10 @@ def pauses(dossier: Dossier, action: str, to_status: int) -> bool:
     return to_status == DossierStatus.FEE_REQUESTED and dossier.procedure.fee_pauses_clock
 
 
-def pause(dossier: Dossier, now: datetime.datetime) -> list[str]:
-    """Stop the clock; return the fields to save."""
+def pause(dossier: Dossier, action: str, to_status: int, now: datetime.datetime) -> list[str]:
+    """Stop the clock if `action` pauses it (`pauses`); return the fields to save."""
+    if not pauses(dossier, action, to_status):
+        return []
     dossier.paused_at = now
     return ["paused_at"]
 
@@ -78,10 +80,10 @@ def _replayed(dossier: Dossier, events: list[DossierEvent], work: WorkCalendar) 
             state.appointment_at, state.paused_at = state.due_at, None
         elif event.action in RESUMES:
             resume(state, event.created_at, work)
-        elif pauses(state, event.action, event.to_status):
-            pause(state, event.created_at)
         elif event.action in APPOINTMENT_MOVED:
             state.appointment_at = event.appointment_at  # the officer's date, kept
+        else:
+            pause(state, event.action, event.to_status, event.created_at)
         if event.to_status in FINAL:
             state.paused_at = None
         if (event.due_at, event.appointment_at) != (state.due_at, state.appointment_at):

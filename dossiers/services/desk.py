@@ -90,16 +90,13 @@ def dossier_request_supplement(
         requested_at=now,
     )
     close_review(dossier, now)
-    paused = []
-    if deadlines.pauses(
-        dossier, EventAction.REQUEST_SUPPLEMENT, DossierStatus.SUPPLEMENT_REQUESTED
-    ):
-        paused = deadlines.pause(dossier, now)
     event = record(
         dossier,
         actor,
         EventAction.REQUEST_SUPPLEMENT,
-        fields=paused,
+        fields=deadlines.pause(
+            dossier, EventAction.REQUEST_SUPPLEMENT, DossierStatus.SUPPLEMENT_REQUESTED, now
+        ),
         to_status=DossierStatus.SUPPLEMENT_REQUESTED,
         note=reason,
         now=now,

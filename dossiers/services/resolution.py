@@ -33,14 +33,11 @@ def dossier_request_fee(*, dossier_id: int, actor: Actor, note: str = "") -> Dos
     """Ask the citizen to pay; the clock stops meanwhile where the procedure says so."""
     dossier = lock(dossier_id, actor, EventAction.REQUEST_FEE)
     now = timezone.now()
-    paused = []
-    if deadlines.pauses(dossier, EventAction.REQUEST_FEE, DossierStatus.FEE_REQUESTED):
-        paused = deadlines.pause(dossier, now)
     return record(
         dossier,
         actor,
         EventAction.REQUEST_FEE,
-        fields=paused,
+        fields=deadlines.pause(dossier, EventAction.REQUEST_FEE, DossierStatus.FEE_REQUESTED, now),
         to_status=DossierStatus.FEE_REQUESTED,
         note=note,
         now=now,

@@ -67,6 +67,17 @@ class Desk:
             assignee=self.desk["specialist"],
         )
 
+    def apologize(self, dossier, moment, new_appointment, reason):
+        """Mẫu 04 from the desk, with a new appointment."""
+        return self.do(
+            moment,
+            services.dossier_apologize,
+            dossier_id=dossier.pk,
+            actor=self.receiving,
+            new_due_at=at(new_appointment),
+            reason=reason,
+        )
+
     def resolve(self, dossier, moment):
         upload = inspect(SimpleUploadedFile("ket-qua.pdf", PDF_BYTES), max_mb=10)
         self.do(
@@ -123,19 +134,20 @@ def test_an_apology_moves_the_appointment_only_and_the_dossier_is_late(
 ):
     dossier = submitted(three_days, catalogue["long_bien"], "2026-11-16 08:00")
     officers.accept(dossier, "2026-11-16 09:00")
-    event = officers.do(
-        "2026-11-19 15:00",
-        services.dossier_apologize,
-        dossier_id=dossier.pk,
-        actor=officers.receiving,
-        new_due_at=at("2026-11-26 17:00"),
-        reason="Chờ xác minh",
-    )
+    event = officers.apologize(dossier, "2026-11-19 15:00", "2026-11-26 17:00", "Chờ xác minh")
     dossier = reload(dossier)
     assert dossier.due_at == at("2026-11-19 17:00")  # hạn theo quy định, unchanged
     assert dossier.appointment_at == at("2026-11-26 17:00")  # hẹn trả, moved
     assert dossier.apologized_at == at("2026-11-19 15:00")
     assert (event.due_at, event.appointment_at) == (at("2026-11-19 17:00"), at("2026-11-26 17:00"))
+    # The apology and its new date are in the history, for the citizen and for the officers.
+    with time_machine.travel(at("2026-11-20 10:00"), tick=False):
+        lookup = client.get("/tra-cuu/", {"ma": dossier.code}).content.decode()
+        client.force_login(officers.receiving)
+        page = client.get(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/").content.decode()
+    for body in (lookup, page):
+        assert "Xin lỗi, hẹn lại ngày trả" in body and "hẹn trả mới: 17:00 26/11/2026" in body
+    assert 'id="legal-due">17:00 19/11/2026' in page and 'id="appointment">17:00 26/11/2026' in page
     # Returned on the new appointment day, a week after the legal due date: late.
     officers.resolve(dossier, "2026-11-26 10:00")
     assert judge(dossier, "2026-11-27 10:00") == timeliness.LATE
@@ -146,14 +158,7 @@ def test_an_apologized_dossier_is_late_even_if_the_result_comes_in_time(
 ):
     dossier = submitted(three_days, catalogue["long_bien"], "2026-11-16 08:00")
     officers.accept(dossier, "2026-11-16 09:00")
-    officers.do(
-        "2026-11-17 10:00",
-        services.dossier_apologize,
-        dossier_id=dossier.pk,
-        actor=officers.receiving,
-        new_due_at=at("2026-11-25 17:00"),
-        reason="Thiếu cán bộ",
-    )
+    officers.apologize(dossier, "2026-11-17 10:00", "2026-11-25 17:00", "Thiếu cán bộ")
     officers.resolve(dossier, "2026-11-18 10:00")
     assert judge(dossier, "2026-11-20 10:00") == timeliness.LATE
 
@@ -364,14 +369,7 @@ def test_an_apology_survives_a_calendar_correction(
 ):
     dossier = submitted(three_days, catalogue["long_bien"], "2026-11-23 08:00")
     officers.accept(dossier, "2026-11-23 09:00")
-    officers.do(
-        "2026-11-25 10:00",
-        services.dossier_apologize,
-        dossier_id=dossier.pk,
-        actor=officers.receiving,
-        new_due_at=at("2026-12-04 17:00"),
-        reason="Chờ xác minh",
-    )
+    officers.apologize(dossier, "2026-11-25 10:00", "2026-12-04 17:00", "Chờ xác minh")
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_save(
             day=CalendarDay(
@@ -402,14 +400,7 @@ def test_every_view_of_a_dossier_agrees(catalogue, three_days, officers, client)
     )
     for dossier in (apologized, overdue, paused):
         officers.accept(dossier, "2026-11-16 09:00")
-    officers.do(
-        "2026-11-19 15:00",
-        services.dossier_apologize,
-        dossier_id=apologized.pk,
-        actor=officers.receiving,
-        new_due_at=at("2026-11-26 17:00"),
-        reason="Chờ xác minh",
-    )
+    officers.apologize(apologized, "2026-11-19 15:00", "2026-11-26 17:00", "Chờ xác minh")
     officers.resolve(apologized, "2026-11-25 10:00")
     officers.do(
         "2026-11-17 10:00",
