@@ -46,6 +46,16 @@ def pauses(dossier: Dossier, action: str, to_status: int) -> bool:
     return to_status == DossierStatus.FEE_REQUESTED and dossier.procedure.fee_pauses_clock
 
 
+def pausing_events() -> Q:
+    """`pauses` in SQL, on DossierEvent (for the statistics of a past moment): a supplement
+    asked for while the clock runs, and the fee asked for where the procedure says so."""
+    running_before = Q(from_status__in=CLOCK_RUNNING)
+    return running_before & (
+        Q(action=EventAction.REQUEST_SUPPLEMENT)
+        | Q(to_status=DossierStatus.FEE_REQUESTED, dossier__procedure__fee_pauses_clock=True)
+    )
+
+
 def pause(dossier: Dossier, action: str, to_status: int, now: datetime.datetime) -> list[str]:
     """Stop the clock if `action` pauses it (`pauses`); return the fields to save."""
     if not pauses(dossier, action, to_status):

@@ -13,8 +13,8 @@ import datetime
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from dossiers import timeliness
-from dossiers.constants import CLOCK_RUNNING, FINAL, Channel, DossierStatus, EventAction
+from dossiers import deadlines, timeliness
+from dossiers.constants import FINAL, Channel, EventAction
 from dossiers.deadlines import RESUMES
 from dossiers.models import Dossier, DossierEvent
 from procedures.constants import ResultDelivery
@@ -137,16 +137,6 @@ def count_stocks_now(tally: Tally, now: datetime.datetime) -> None:
     _add_states(tally, open_dossiers.filter(submitted_at__lte=now), state)
 
 
-def pausing_events() -> Q:
-    """The steps that stop the clock (dossiers.deadlines.pauses): a supplement asked for while
-    it runs, and the fee asked for where the procedure says so."""
-    running_before = Q(from_status__in=CLOCK_RUNNING)
-    return running_before & (
-        Q(action=EventAction.REQUEST_SUPPLEMENT)
-        | Q(to_status=DossierStatus.FEE_REQUESTED, dossier__procedure__fee_pauses_clock=True)
-    )
-
-
 def count_stocks_at(tally: Tally, cut: datetime.datetime) -> None:
     """The dossiers in progress or awaiting acceptance at `cut`, judged from the history."""
     before_cut = DossierEvent.objects.filter(dossier=OuterRef("pk"), created_at__lt=cut)
@@ -157,7 +147,9 @@ def count_stocks_at(tally: Tally, cut: datetime.datetime) -> None:
         .exclude(Exists(before_cut.filter(to_status__in=FINAL)))
         .annotate(
             last_pause=Subquery(
-                before_cut.filter(pausing_events()).order_by(*latest).values("created_at")[:1]
+                before_cut.filter(deadlines.pausing_events())
+                .order_by(*latest)
+                .values("created_at")[:1]
             ),
             last_resume=Subquery(
                 before_cut.filter(action__in=RESUMES).order_by(*latest).values("created_at")[:1]
