@@ -72,16 +72,3 @@ class RedisCache(DjangoRedisCache):
             window,
             self.make_and_validate_key(key, version=version),
         )
-
-
-def count_and_get(cache, counter: str, window: int, key: str):
-    """RedisCache.count_and_get on any cache: two or three calls where it is not Redis (the
-    embedded defaults' memory cache, one process)."""
-    if isinstance(cache, RedisCache):
-        return cache.count_and_get(counter, window, key)
-    cache.add(counter, 0, window)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # expired in between
-        cache.set(counter, count := 1, window)
-    return count, cache.get(key)

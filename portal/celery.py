@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=17),
     },
     # The captcha field does not purge on every check (dossiers.forms.PurgedCaptchaField).
+    "rate-counts-purge-expired": {
+        "task": "core.tasks.rate_counts_purge_expired",
+        "schedule": crontab(minute=41),
+    },
     "captchas-purge-expired": {
         "task": "dossiers.tasks.captchas_purge_expired",
         "schedule": crontab(minute="*/5"),

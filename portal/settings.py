@@ -257,10 +257,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 # the one server process sees every request; and the captcha after this many misses in an hour.
 LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="60/minute")
 VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="20/hour")
+# Second-factor attempts on one dossier from one address (a stranger's misses elsewhere never
+# lock its owner out: they bring a captcha instead, VERIFY_CAPTCHA_AFTER_PER_CODE).
 VERIFY_RATE_PER_CODE = env.str("VERIFY_RATE_PER_CODE", default="10/hour")
 LOOKUP_CAPTCHA_AFTER = env.int("LOOKUP_CAPTCHA_AFTER", default=3)
+# Misses on one dossier's code, from any address, after which its second factor asks a captcha.
+VERIFY_CAPTCHA_AFTER_PER_CODE = env.int("VERIFY_CAPTCHA_AFTER_PER_CODE", default=5)
+# Proxies in front of the portal that append the client's address to X-Forwarded-For (the
+# compose file's TLS proxy: 1). 0: the header is ignored (core.clientip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Where the counts live: the cache's Redis, else the database (core.ratelimits), so that every
+# worker process shares them.
 RATELIMIT_STORAGE_URI = env.str(
-    "RATELIMIT_STORAGE_URI", default=CACHES["default"].get("LOCATION") or "memory://"
+    "RATELIMIT_STORAGE_URI", default=CACHES["default"].get("LOCATION") or "django-db://"
 )
 RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="portal:limits")
 

@@ -1,6 +1,10 @@
 """Rate limits and the captcha threshold of the lookup, counted in shared storage by the `limits`
 library: Redis in production (each count is one round trip, a Lua INCR with its expiry), the
-process's memory on the embedded defaults.
+database without it (core.ratelimits), so that every worker process counts alike.
+
+The second factor is refused to an address that tries too often, on any dossier or on one; it is
+never refused to the owner because of someone else's misses: misses on a code from anywhere only
+make its form ask a captcha.
 
 The lookup by code is counted apart, in the same round trip as its cached page is read
 (core.cache.count_and_get): it must be counted before the cache answers, or a cached page would
@@ -15,7 +19,9 @@ from limits import RateLimitItem, RateLimitItemPerHour, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from core.cache import count_and_get
+from core import ratelimits  # also registers the "django-db" storage for limits
+from core.cache import RedisCache
+from core.clientip import client_address
 
 
 @cache
@@ -35,23 +41,32 @@ def rate(text: str) -> RateLimitItem:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def lookup_counted(request, page_key: str):
-    """Count a lookup from this address and read the page kept under `page_key`, in one round
-    trip. Return (whether the address is over its limit, the page or None)."""
+    """Count a lookup from this address and read the page kept under `page_key` (in one round
+    trip with Redis). Return (whether the address is over its limit, the page or None)."""
     item = rate(settings.LOOKUP_RATE_PER_IP)
-    counter = f"limits:{item.key_for('lookup-ip', client_ip(request))}"
-    count, page = count_and_get(caches["default"], counter, item.get_expiry(), page_key)
-    return count > item.amount, page
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        counter = f"limits:{item.key_for('lookup-ip', client_ip(request))}"
+        count, page = cache.count_and_get(counter, item.get_expiry(), page_key)
+        return count > item.amount, page
+    allowed = limiter().hit(item, "lookup-ip", client_ip(request))
+    return not allowed, cache.get(page_key)
+
+
+def _code(code: str) -> str:
+    return code.strip().upper()
 
 
 def verification_limited(request, code: str) -> bool:
-    """Too many second-factor attempts from this address, or on this dossier from anywhere."""
-    by_ip = limiter().hit(rate(settings.VERIFY_RATE_PER_IP), "verify-ip", client_ip(request))
+    """Too many second-factor attempts from this address: on any dossier, or on this one."""
+    address = client_ip(request)
+    by_ip = limiter().hit(rate(settings.VERIFY_RATE_PER_IP), "verify-ip", address)
     by_code = limiter().hit(
-        rate(settings.VERIFY_RATE_PER_CODE), "verify-code", code.strip().upper()
+        rate(settings.VERIFY_RATE_PER_CODE), "verify-code-ip", _code(code), address
     )
     return not (by_ip and by_code)
 
@@ -60,19 +75,31 @@ def _misses() -> RateLimitItem:
     return RateLimitItemPerHour(settings.LOOKUP_CAPTCHA_AFTER)
 
 
-def needs_captcha(request) -> bool:
-    """This address missed the second factor LOOKUP_CAPTCHA_AFTER times within the hour."""
-    return not limiter().test(_misses(), "verify-miss", client_ip(request))
+def _code_misses() -> RateLimitItem:
+    return RateLimitItemPerHour(settings.VERIFY_CAPTCHA_AFTER_PER_CODE)
 
 
-def record_miss(request) -> None:
+def needs_captcha(request, code: str = "") -> bool:
+    """This address missed the second factor LOOKUP_CAPTCHA_AFTER times within the hour, or this
+    dossier's was missed VERIFY_CAPTCHA_AFTER_PER_CODE times from anywhere."""
+    if not limiter().test(_misses(), "verify-miss", client_ip(request)):
+        return True
+    return bool(code) and not limiter().test(_code_misses(), "verify-code-miss", _code(code))
+
+
+def record_miss(request, code: str = "") -> None:
     limiter().hit(_misses(), "verify-miss", client_ip(request))
+    if code:
+        limiter().hit(_code_misses(), "verify-code-miss", _code(code))
 
 
 def clear_misses(request) -> None:
+    """The owner got in: their address's misses are forgotten (a code's stay until they expire,
+    so that a stranger guessing it keeps meeting the captcha)."""
     limiter().clear(_misses(), "verify-miss", client_ip(request))
 
 
 def reset() -> None:
-    """Forget every count (tests)."""
-    limiter().storage.reset()
+    """Forget every count (tests; in the database, the test's rollback forgets them)."""
+    if not isinstance(limiter().storage, ratelimits.DatabaseStorage):
+        limiter().storage.reset()

@@ -92,7 +92,7 @@ def verify(request):
     code = (request.POST.get("ma") or "")[:40]
     if throttle.verification_limited(request, code):
         return rate_limited(request, None)
-    form = VerifyForm(request.POST, with_captcha=throttle.needs_captcha(request))
+    form = VerifyForm(request.POST, with_captcha=throttle.needs_captcha(request, code))
     if not form.is_valid():
         return _verify_page(request, code, None, form=form)
     dossier = lookup_verify(
@@ -103,12 +103,14 @@ def verify(request):
         remember(request, DOSSIERS, dossier.code)
         return redirect("tracking:detail", code=dossier.code)
     # The same answer whether the code or the number was wrong; a captcha once misses add up.
-    throttle.record_miss(request)
+    throttle.record_miss(request, code)
     return _verify_page(request, code, WRONG)
 
 
 def _verify_page(request, code, error, *, form=None):
-    form = form or VerifyForm(initial={"ma": code}, with_captcha=throttle.needs_captcha(request))
+    form = form or VerifyForm(
+        initial={"ma": code}, with_captcha=throttle.needs_captcha(request, code)
+    )
     return render(
         request,
         "tracking/verify.html",

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -11,7 +12,7 @@ from dossiers.constants import DossierStatus as S
 from dossiers.models import Dossier
 from dossiers.uploads import inspect
 from tests.dossiers.factories import submitted
-from tests.dossiers.helpers import PDF_BYTES
+from tests.dossiers.helpers import PDF_BYTES, captcha_answer
 from tracking.models import Rating
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,8 @@ def test_progress_is_served_from_the_cache_until_the_dossier_changes(
 ):
     first = client.get("/tra-cuu/", {"ma": dossier.code})
     assert not first.cookies  # nothing of this visitor's in the page: no CSRF token either
-    with django_assert_num_queries(0):
+    # Only the address's count: in Redis, else one UPDATE of its row (core.ratelimits).
+    with django_assert_num_queries(0 if settings.REDIS_URL else 1):
         again = client.get("/tra-cuu/", {"ma": f" {dossier.code.lower()} "})
     assert again.content == first.content
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,8 +158,10 @@ def test_rate_limits_per_address_and_per_code(client, dossier, settings):
     settings.LOOKUP_CAPTCHA_AFTER = 100
     for _ in range(3):
         assert verify(Client(REMOTE_ADDR="10.0.0.9"), dossier.code, "0987654321").status_code == 400
-    # A fourth try on the same dossier is refused, from any address, even with the right number.
-    assert verify(Client(REMOTE_ADDR="10.0.0.7"), dossier.code).status_code == 429
+    # A fourth try on the same dossier from the same address is refused, even the right number.
+    assert verify(Client(REMOTE_ADDR="10.0.0.9"), dossier.code).status_code == 429
+    # The owner, elsewhere, is not locked out by it.
+    assert verify(Client(REMOTE_ADDR="10.0.0.7"), dossier.code).status_code == 302
     settings.LOOKUP_RATE_PER_IP = "2/minute"
     client.get("/tra-cuu/", {"ma": dossier.code})
     client.get("/tra-cuu/", {"ma": dossier.code})
@@ -235,3 +239,45 @@ def test_a_rate_the_limiter_cannot_read_fails_the_system_checks(settings):
     assert rates_check() == []
     settings.VERIFY_RATE_PER_CODE = "10/h"
     assert [error.id for error in rates_check()] == ["tracking.E001"]
+
+
+def test_a_stranger_cannot_lock_the_owner_out(dossier, settings):
+    """Ten wrong numbers for a code from one address: that address is refused, and the owner,
+    from a new address, answers a captcha instead of a 429, and gets in."""
+    settings.VERIFY_CAPTCHA_AFTER_PER_CODE = 5
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    answers = [verify(stranger, dossier.code, f"09{n:08d}").status_code for n in range(11)]
+    assert answers[:10] == [400] * 10 and answers[10] == 429
+    # After three misses the stranger met the captcha; guesses from more addresses add up on
+    # the code: two more make five.
+    for n, address in enumerate(["203.0.113.10", "203.0.113.11"]):
+        assert verify(Client(REMOTE_ADDR=address), dossier.code, f"08{n:08d}").status_code == 400
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    page = owner.get("/tra-cuu/xac-thuc/", {"ma": dossier.code}).content.decode()
+    assert 'name="captcha_1"' in page  # misses on the code bring a captcha, from anywhere
+    missing = verify(owner, dossier.code)
+    assert missing.status_code == 400 and 'name="captcha_1"' in missing.content.decode()
+    answer = captcha_answer(page)
+    response = owner.post("/tra-cuu/xac-thuc/", {"ma": dossier.code, "dien_thoai": PHONE, **answer})
+    assert response.status_code == 302 and response["Location"].endswith("/chi-tiet/")
+
+
+def test_the_client_address_behind_trusted_proxies(dossier, settings):
+    """Behind one trusted proxy, each citizen has their own count; a forged header in front
+    of the proxy's entry changes nothing, and without a trusted proxy the header is ignored."""
+    settings.VERIFY_RATE_PER_IP = "2/hour"
+    settings.LOOKUP_CAPTCHA_AFTER = 100
+    settings.VERIFY_CAPTCHA_AFTER_PER_CODE = 100
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def attempt(forwarded):
+        client = Client(HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+        return verify(client, dossier.code, "0987654321").status_code
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert [attempt("198.51.100.1"), attempt("1.2.3.4, 198.51.100.1")] == [400, 400]
+    assert attempt("5.6.7.8, 198.51.100.1") == 429  # the same citizen, whatever they forge
+    assert attempt("198.51.100.2") == 400  # another citizen behind the same proxy
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert attempt("198.51.100.3") == 400 and attempt("198.51.100.4") == 400
+    assert attempt("198.51.100.5") == 429  # all of them are the proxy's address now

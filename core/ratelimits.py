@@ -1,0 +1,73 @@
+"""A storage for the `limits` library in the database ("django-db://"), for the embedded
+defaults and any deployment without Redis: counts are shared by every worker process, which
+limits' memory storage is not (two workers would allow twice the rate).
+
+Each count is one UPDATE … RETURNING, or an INSERT for a new window; an ended window starts again.
+Expired rows are deleted by `rate_counts_purge` (celery beat)."""
+
+import datetime
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from limits.storage import Storage
+
+from core.models import RateCount
+
+
+class DatabaseStorage(Storage):
+    STORAGE_SCHEME = ["django-db"]
+
+    def __init__(self, uri: str | None = None, **options):
+        super().__init__(uri, **options)
+
+    @property
+    def base_exceptions(self):
+        return DatabaseError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Count `amount` in the key's window: one UPDATE … RETURNING while the window lasts
+        (PostgreSQL, SQLite 3.35+), a restart or an INSERT when it has ended or never began."""
+        now = timezone.now()
+        table = RateCount._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET count = count + %s WHERE key = %s AND expires_at > %s "  # noqa: S608 (the model's table)
+                "RETURNING count",
+                [amount, key, now],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        expires_at = now + datetime.timedelta(seconds=expiry)
+        restarted = RateCount.objects.filter(key=key, expires_at__lte=now).update(
+            count=amount, expires_at=expires_at
+        )
+        if not restarted:
+            try:
+                with transaction.atomic():
+                    RateCount.objects.create(key=key, count=amount, expires_at=expires_at)
+            except IntegrityError:  # another process began the window meanwhile: count in it
+                return self.incr(key, expiry, amount)
+        return amount
+
+    def get(self, key: str) -> int:
+        row = RateCount.objects.filter(key=key, expires_at__gt=timezone.now()).first()
+        return row.count if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = RateCount.objects.filter(key=key).first()
+        return row.expires_at.timestamp() if row else timezone.now().timestamp()
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        return RateCount.objects.all().delete()[0]
+
+    def clear(self, key: str) -> None:
+        RateCount.objects.filter(key=key).delete()
+
+
+def rate_counts_purge() -> int:
+    """Delete the counters whose window has ended."""
+    return RateCount.objects.filter(expires_at__lte=timezone.now()).delete()[0]
