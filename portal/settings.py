@@ -303,6 +303,8 @@ LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="60/minute")
 VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="20/hour")
 VERIFY_RATE_PER_CODE = env.str("VERIFY_RATE_PER_CODE", default="10/hour")
 LOOKUP_CAPTCHA_AFTER = env.int("LOOKUP_CAPTCHA_AFTER", default=3)
+# "Đổi mã khác" of the captcha, per address: each new image is a row in the database.
+CAPTCHA_REFRESH_RATE = env.str("CAPTCHA_REFRESH_RATE", default="30/hour")
 RATELIMIT_STORAGE_URI = env.str(
     "RATELIMIT_STORAGE_URI", default=CACHES["default"].get("LOCATION") or "memory://"
 )
