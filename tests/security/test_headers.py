@@ -157,8 +157,7 @@ def test_pages_and_files_with_personal_data_are_never_stored(dossier, desk, cata
         reverse("admin:dossiers_dossier_change", args=[dossier.pk]),
         reverse("admin:dossiers_dossier_slip", args=[dossier.pk, "mau-01"]),
         reverse("admin:dossiers_dossier_slip", args=[dossier.pk, "mau-05"]),
-        reverse("admin:dossiers_dossier_register")
-        + "?start=2020-01-01&end=2030-01-01&format=csv",
+        reverse("admin:dossiers_dossier_register") + "?start=2020-01-01&end=2030-01-01&format=csv",
         "/quan-tri/khong-co/",
     ]:
         response = officer.get(url)
