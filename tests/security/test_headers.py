@@ -30,7 +30,7 @@ STRICT = {
 def assert_strict(response):
     policy = response["Content-Security-Policy"]
     directives = {part.strip() for part in policy.split(";")}
-    assert STRICT <= directives, policy
+    assert directives >= STRICT, policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     permissions = response["Permissions-Policy"]
     for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
