@@ -6,6 +6,9 @@ ones they proved with the second factor on the lookup page).
 
 from django.http import FileResponse, Http404
 
+from core.headers import file_response
+from dossiers.uploads import EXTENSIONS, PDF
+
 DRAFTS, DOSSIERS = "drafts", "dossiers"
 KEEP = 20
 
@@ -20,13 +23,31 @@ def remembered(request, key: str) -> list[str]:
     return request.session.get(key, [])
 
 
+def stored_file_response(file, *, content_type: str, stem: str) -> FileResponse:
+    """Download a stored upload as `<stem>.<extension of its checked type>`: the uploader's own
+    name (such as "a.pdf.exe") is shown on the pages, never given to the browser."""
+    extension = EXTENSIONS.get(content_type)
+    return file_response(
+        file.open("rb"),
+        content_type=content_type if extension else "application/octet-stream",
+        filename=f"{stem}.{extension or 'bin'}",
+    )
+
+
 def attachment_response(dossier, document_pk: int) -> FileResponse:
-    """Serve one of `dossier`'s attached files (the caller has checked who asks), or 404."""
-    document = next((d for d in dossier.documents.all() if d.pk == document_pk), None)
+    """Serve one of `dossier`'s attached files (the caller has checked who asks), or 404, as
+    `<code>-<n>.<ext>`, n its place among the dossier's documents."""
+    documents = list(dossier.documents.all())
+    number, document = next(
+        ((n, d) for n, d in enumerate(documents, start=1) if d.pk == document_pk), (0, None)
+    )
     if document is None or not document.file:  # a paper with no scan has nothing to serve
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        filename=document.original_name,
+    return stored_file_response(
+        document.file, content_type=document.content_type, stem=f"{dossier.code}-{number}"
     )
+
+
+def pdf_file_response(file, *, stem: str) -> FileResponse:
+    """A result or a draft result: PDFs the officers uploaded (checked as such)."""
+    return stored_file_response(file, content_type=PDF, stem=stem)

@@ -1,22 +1,20 @@
 """Mẫu 06 Sổ theo dõi hồ sơ: the register of a desk, as an Excel workbook or a CSV file.
 
 Text a citizen typed (a name, an address) is written as text, never as a formula: a value such as
-`=HYPERLINK(…)` would otherwise come alive when an officer opens the file in Excel.
+`=HYPERLINK(…)` would otherwise come alive when an officer opens the file in Excel
+(core.exports, which every export of the portal goes through).
 """
 
-import csv
 import datetime
 import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import csv_bytes, xlsx_append
 from dossiers import timeliness
 from dossiers.models import Dossier
 
-# A CSV cell starting with one of these is read as a formula by spreadsheet programs (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COLUMN_WIDTHS = [5, 26, 40, 6, 24, 30, 13, 28, 16, 16, 16, 16, 10, 24]
 
 
@@ -97,21 +95,8 @@ def register_rows(dossiers) -> list[list]:
     return rows
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def register_csv(dossiers) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(register_columns())
-    writer.writerows([_csv_cell(value) for value in row] for row in register_rows(dossiers))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+    return csv_bytes([register_columns(), *register_rows(dossiers)])
 
 
 def register_xlsx(dossiers, *, start: datetime.date, end: datetime.date) -> bytes:
@@ -121,24 +106,20 @@ def register_xlsx(dossiers, *, start: datetime.date, end: datetime.date) -> byte
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Sổ theo dõi hồ sơ")[:31]
-    sheet.append([_("SỔ THEO DÕI HỒ SƠ (Mẫu 06)")])
-    sheet.append(
+    xlsx_append(sheet, [_("SỔ THEO DÕI HỒ SƠ (Mẫu 06)")])
+    xlsx_append(
+        sheet,
         [
             _("Tiếp nhận từ ngày %(start)s đến ngày %(end)s")
             % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
-        ]
+        ],
     )
-    sheet.append(register_columns())
+    xlsx_append(sheet, register_columns())
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in register_rows(dossiers):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even if it starts with "=": never a formula
+        xlsx_append(sheet, row)
     for letter, width in zip("ABCDEFGHIJKLMN", COLUMN_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     output = io.BytesIO()

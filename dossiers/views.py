@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.headers import no_store
 from dossiers import display, receipts, selectors, services
-from dossiers.access import DOSSIERS, DRAFTS, remember, remembered
+from dossiers.access import DOSSIERS, DRAFTS, remember, remembered, stored_file_response
 from dossiers.constants import WizardStep
 from dossiers.forms import (
     AgencyForm,
@@ -67,6 +68,7 @@ def start(request, code):
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def step(request, token, step):
     if step not in WizardStep.values:
         raise Http404
@@ -227,6 +229,7 @@ def _submit(request, token):
 
 
 @require_GET
+@no_store
 def success(request, code):
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None:
@@ -245,6 +248,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@no_store
 def confirmation(request, code):
     """The confirmation of the online submission, for the session that submitted it."""
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
@@ -256,6 +260,7 @@ def confirmation(request, code):
 
 
 @require_GET
+@no_store
 def receipt(request, code):
     """Mẫu 01, once the desk has accepted the dossier."""
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
@@ -265,18 +270,18 @@ def receipt(request, code):
 
 
 @require_GET
+@no_store
 def draft_file(request, token, file_id):
     """Show the citizen one of the files they attached, to check they picked the right one."""
     draft = _load_draft(request, token)
     attached = get_object_or_404(draft.files, pk=file_id)
-    return FileResponse(
-        attached.file.open("rb"),
-        content_type=attached.content_type,
-        filename=attached.original_name,
+    return stored_file_response(
+        attached.file, content_type=attached.content_type, stem=f"tep-dinh-kem-{attached.pk}"
     )
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def supplement(request, token):
     """Answer a supplement request through its secret link; the link works once."""
     supplement_request = selectors.supplement_by_token(token=token)

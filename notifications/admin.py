@@ -42,7 +42,7 @@ class MessageAdmin(admin.ModelAdmin):
             text = services.message_render(message)["text"]
         except Exception as error:  # a template an administrator should see is broken
             text = f"{type(error).__name__}: {error}"
-        return format_html('<pre style="white-space: pre-wrap;">{}</pre>', text)
+        return format_html('<pre class="message-text">{}</pre>', text)
 
     @admin.action(description=_("Gửi lại các thư chưa gửi được"), permissions=["change"])
     def resend(self, request, queryset):

@@ -7,6 +7,7 @@ defaults: a SQLite file, tasks run in-process after commit, emails written to fi
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "captcha",
+    "csp",
     "core",
     "procedures",
     "calendars",
@@ -50,6 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files itself: they carry the headers too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "portal.middleware.PrivateAdminMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -231,6 +237,44 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp 4): only the portal's own files run or style a page; no
+# inline script or style (the JS and CSS live in static/), no plugin, no framing, forms post only
+# here. Images: the portal's own (captcha, QR codes) and data: URIs (Bootstrap's CSS draws its
+# icons as SVG data URIs). Files people uploaded are served with a sandbox policy of their own
+# (core.headers.file_response). CSP_REPORT_URI sends violations to a collector, if one is run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"report-uri": [env.str("CSP_REPORT_URI")]} if env.str("CSP_REPORT_URI", "") else {}),
+    },
+}
+# Permissions-Policy: the portal uses no device feature; a page of it cannot ask for one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
 # The portal itself.
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng dịch vụ công trực tuyến")
 PORTAL_OPERATOR = {
@@ -253,14 +297,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 # Lookup: rate limits ("60/minute", "10 per hour": the `limits` library's syntax, checked at
-# startup), counted in the shared Redis, or in the process's memory on the embedded defaults where
-# the one server process sees every request; and the captcha after this many misses in an hour.
+# startup), counted in the shared Redis, or in the database without it (core.ratelimits); and the
+# captcha after this many misses in an hour.
 LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="60/minute")
 VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="20/hour")
 # Second-factor attempts on one dossier from one address (a stranger's misses elsewhere never
 # lock its owner out: they bring a captcha instead, VERIFY_CAPTCHA_AFTER_PER_CODE).
 VERIFY_RATE_PER_CODE = env.str("VERIFY_RATE_PER_CODE", default="10/hour")
 LOOKUP_CAPTCHA_AFTER = env.int("LOOKUP_CAPTCHA_AFTER", default=3)
+# "Đổi mã khác" of the captcha, per address: each new image is a row in the database.
+CAPTCHA_REFRESH_RATE = env.str("CAPTCHA_REFRESH_RATE", default="30/hour")
 # Misses on one dossier's code, from any address, after which its second factor asks a captcha.
 VERIFY_CAPTCHA_AFTER_PER_CODE = env.int("VERIFY_CAPTCHA_AFTER_PER_CODE", default=5)
 # Proxies in front of the portal that append the client's address to X-Forwarded-For (the

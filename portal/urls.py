@@ -10,6 +10,8 @@ admin.site.index_title = _("Bảng điều khiển")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before captcha.urls: its "new image" view, limited per address.
+    path("captcha/refresh/", views.captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include("procedures.urls")),

@@ -1,25 +1,15 @@
 """The statistics as a CSV file, for the auditor of the 766 scorecard.
 
-Every text cell is neutralised against spreadsheet formulas (dossiers.register.FORMULA_STARTS),
-though all of them come from the catalogue or from this module, none typed by a citizen.
+Every text cell is neutralised against spreadsheet formulas (core.exports), though all of them
+come from the catalogue or from this module, none typed by a citizen.
 """
-
-import csv
-import io
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.register import FORMULA_STARTS
+from core.exports import csv_bytes
 from stats.constants import DEFINITIONS
-
-
-def _cell(value) -> str | int | float:
-    if isinstance(value, int | float):
-        return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _counts(f, stocks: str) -> list[tuple[str, int]]:
@@ -71,10 +61,6 @@ def statistics_csv(*, scope: str, period_label: str, data: dict, stocks: str) ->
         rows += [[], [_("Cách tính")]]
         rows += [[definition] for definition in DEFINITIONS.values()]
         rows += [[_("%(label)s: %(definition)s") % row] for row in f.indicators()]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([_cell(value) for value in row] for row in rows)
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="thong-ke.csv"'
     return response

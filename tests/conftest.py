@@ -140,7 +140,21 @@ def _new_page(browser, live_server, request, **context_options):
     page.on(
         "pageerror", lambda error: request.node.__dict__.setdefault("js_errors", []).append(error)
     )
+    # Chromium reports each Content-Security-Policy violation on the console ("Refused to ...
+    # because it violates the following Content Security Policy directive"): any fails the test.
+    page.on("console", lambda message: _csp_violation(request, message.text))
     return context, page
+
+
+def _csp_violation(request, text: str) -> None:
+    if "Content Security Policy" in text:
+        request.node.__dict__.setdefault("csp_violations", []).append(text)
+
+
+def _check_page(request) -> None:
+    assert not request.node.__dict__.get("js_errors"), "JavaScript errors on the page"
+    violations = request.node.__dict__.get("csp_violations")
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -151,7 +165,7 @@ def page(browser, live_server, request):
     )
     yield page
     context.close()
-    assert not request.node.__dict__.get("js_errors"), "JavaScript errors on the page"
+    _check_page(request)
 
 
 @pytest.fixture
@@ -168,7 +182,7 @@ def phone_page(browser, live_server, request):
     )
     yield page
     context.close()
-    assert not request.node.__dict__.get("js_errors"), "JavaScript errors on the page"
+    _check_page(request)
 
 
 @pytest.fixture

@@ -16,7 +16,12 @@ class TrackingConfig(AppConfig):
         checks.register(rates_check)
 
 
-RATES = ("LOOKUP_RATE_PER_IP", "VERIFY_RATE_PER_IP", "VERIFY_RATE_PER_CODE")
+RATES = (
+    "LOOKUP_RATE_PER_IP",
+    "VERIFY_RATE_PER_IP",
+    "VERIFY_RATE_PER_CODE",
+    "CAPTCHA_REFRESH_RATE",
+)
 
 
 def rates_check(**kwargs):

@@ -71,6 +71,13 @@ def verification_limited(request, code: str) -> bool:
     return not (by_ip and by_code)
 
 
+def captcha_refresh_limited(request) -> bool:
+    """Too many new captcha images asked from this address (each one writes a row)."""
+    return not limiter().hit(
+        rate(settings.CAPTCHA_REFRESH_RATE), "captcha-refresh", client_ip(request)
+    )
+
+
 def _misses() -> RateLimitItem:
     return RateLimitItemPerHour(settings.LOOKUP_CAPTCHA_AFTER)
 

@@ -4,7 +4,7 @@ the second factor."""
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +12,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import pagecache
+from core.headers import no_store
 from dossiers import display, services, timeliness, workflow
-from dossiers.access import DOSSIERS, attachment_response, remember, remembered
+from dossiers.access import (
+    DOSSIERS,
+    attachment_response,
+    pdf_file_response,
+    remember,
+    remembered,
+)
 from dossiers.constants import DossierStatus
 from dossiers.constants import EventAction as A
 from dossiers.models import Dossier
@@ -81,6 +88,7 @@ def _progress_page(request, code) -> tuple:
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def verify(request):
     """The second factor's form (GET, from the lookup page) and its answer (POST)."""
     if request.method == "GET":
@@ -127,6 +135,7 @@ def _verified(request, code):
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def detail(request, code):
     dossier = _verified(request, code)
     rating_form = RatingForm(request.POST or None)
@@ -171,6 +180,7 @@ def _rate(form: RatingForm, dossier: Dossier) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def withdraw(request, code):
     dossier = _verified(request, code)
     form = WithdrawForm(request.POST or None)
@@ -185,20 +195,23 @@ def withdraw(request, code):
 
 
 @require_GET
+@no_store
 def document(request, code, pk):
     dossier = _verified(request, code)
     return attachment_response(dossier, pk)
 
 
 @require_GET
+@no_store
 def result(request, code):
     dossier = _verified(request, code)
     if not dossier.result_online:
         raise Http404
-    return FileResponse(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf")
+    return pdf_file_response(dossier.result_file, stem=f"ket-qua-{dossier.code}")
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def rate_by_link(request, token):
     """The rating link of the "result returned" email: no lookup needed, one rating only."""
     try:

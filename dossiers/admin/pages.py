@@ -7,7 +7,7 @@ Every page, action, export and file goes through `selectors.dossiers_visible(use
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import receipts, register, selectors, services, slips, timeliness, workflow
-from dossiers.access import attachment_response
+from dossiers.access import attachment_response, pdf_file_response
 from dossiers.admin import forms as admin_forms
 from dossiers.admin.actions import perform
 from dossiers.admin.rows import DEADLINE_BADGES
@@ -154,16 +154,14 @@ class DossierPagesMixin:
         dossier = self._dossier(request, pk)
         if not dossier.result_file:
             raise Http404
-        return FileResponse(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf")
+        return pdf_file_response(dossier.result_file, stem=f"ket-qua-{dossier.code}")
 
     def draft_view(self, request, pk, proposal_pk):
         dossier = self._dossier(request, pk)
         proposal = next((p for p in dossier.proposals.all() if p.pk == proposal_pk), None)
         if proposal is None or not proposal.draft:
             raise Http404
-        return FileResponse(
-            proposal.draft.open("rb"), filename=f"du-thao-{dossier.code}-{proposal.pk}.pdf"
-        )
+        return pdf_file_response(proposal.draft, stem=f"du-thao-{dossier.code}-{proposal.pk}")
 
     def slip_view(self, request, pk, kind):
         dossier = self._dossier(request, pk)

@@ -7,7 +7,21 @@ from captcha.models import CaptchaStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def pdf_bytes(padding: int = 0) -> bytes:
+    """A valid one-page PDF (uploads are read with pikepdf), `padding` bytes bigger."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if padding:
+        pdf.Root.Padding = pdf.make_stream(b"0" * padding)
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=False, static_id=True)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes() -> bytes:

@@ -15,6 +15,7 @@ from tests.dossiers.helpers import (
     KHAI_SINH,
     captcha_answer,
     fill_until_review,
+    pdf_bytes,
     pdf_upload,
     start,
     step_url,
@@ -147,7 +148,7 @@ def test_file_and_dossier_size_limits(client, catalogue, settings):
     big = pdf_upload("lon.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1))
     response = client.post(step_url(location, "giay-to"), {f"tep_{document.pk}": [big]})
     assert "vượt quá giới hạn 1 MB mỗi tệp" in response.content.decode()
-    half = b"%PDF-" + b"0" * (600 * 1024)
+    half = pdf_bytes(600 * 1024)
     client.post(step_url(location, "giay-to"), {f"tep_{document.pk}": [pdf_upload("a.pdf", half)]})
     response = client.post(
         step_url(location, "giay-to"), {f"tep_{document.pk}": [pdf_upload("b.pdf", half)]}
