@@ -1,6 +1,9 @@
 """Site-wide pages: health check and error pages."""
 
-from django.http import HttpResponse
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -20,3 +23,22 @@ def page_not_found(request, exception):
 def server_error(request):
     # No context processors that could fail again: a static template.
     return render(request, "500.html", status=500)
+
+
+def admin_view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" (`/quan-tri/r/<type>/<id>/`), confined to what the staff member
+    may see in that model's admin: Django's own redirects any object with a page (a dossier's id
+    to its code) for any staff account. An object outside the scope, or of a model the admin does
+    not show, is not found (the superuser keeps Django's behaviour)."""
+    if not request.user.is_superuser:
+        if not content_type_id.isdigit():
+            raise Http404
+        content_type = ContentType.objects.filter(pk=int(content_type_id)).first()
+        model = content_type.model_class() if content_type else None
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None:
+            raise Http404
+        obj = model_admin.get_object(request, object_id)
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404
+    return shortcut(request, content_type_id, object_id)
