@@ -34,7 +34,9 @@ DOSSIER_CODE = re.compile(DossierCodeConverter.regex)
 
 
 @admin.register(Dossier)
-class DossierAdmin(SafeParametersMixin, BulkActionsMixin, WalkInMixin, DossierPagesMixin, admin.ModelAdmin):
+class DossierAdmin(
+    SafeParametersMixin, BulkActionsMixin, WalkInMixin, DossierPagesMixin, admin.ModelAdmin
+):
     list_display = [
         "code",
         "applicant_name",
