@@ -11,9 +11,16 @@ class SafeParametersMixin:
     - A `date_hierarchy` year past what `datetime` holds (`created_at__year=9999999999`) raises
       OverflowError, which the change list does not catch: it is an incorrect lookup, and the
       list is shown again without it (Django's `?e=1`).
+    - A NUL character in a list parameter reaches PostgreSQL, which refuses it in a query: it is
+      a bad request.
     - A bulk action posted with an id that is not one (`_selected_action=abc`, or a number past
       the column's range) fails inside the queryset filter: it is a bad request.
     """
+
+    def changelist_view(self, request, extra_context=None):
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            raise BadRequest("NUL in a list parameter")
+        return super().changelist_view(request, extra_context)
 
     def get_changelist_instance(self, request):
         try:
