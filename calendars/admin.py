@@ -31,6 +31,7 @@ from calendars.forms import CalendarDayForm, QuickCorrectionForm, YearForm
 from calendars.models import CalendarDay
 from calendars.selectors import Scope, calendar_scope, year_days
 from calendars.workdays import national_calendar
+from core.adminsafe import SafeParametersMixin
 from procedures.models import Agency
 
 WEEKDAYS = (
@@ -96,7 +97,7 @@ def day_rows(province: Agency, year: int) -> list[dict]:
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SafeParametersMixin, admin.ModelAdmin):
     """The calendar of one province, a year at a time (the change list is the year view)."""
 
     form = CalendarDayForm

@@ -7,7 +7,7 @@ from calendars.constants import DayKind
 from calendars.models import CalendarDay
 from calendars.workdays import DEFAULT_SESSIONS, WorkCalendar, national_calendar
 from officers.constants import Role
-from officers.selectors import user_roles
+from officers.selectors import user_agencies, user_roles
 from procedures.constants import AgencyTier
 from procedures.hours import parse_sessions
 from procedures.models import Agency, Procedure
@@ -90,9 +90,7 @@ def calendar_scope(user) -> Scope:
         return Scope(viewable=rows, editable=set(rows))
     if Role.ADMINISTRATOR not in user_roles(user):
         return Scope()
-    agencies = list(
-        Agency.objects.filter(officers__user=user).values_list("pk", "tier", "province")
-    )
+    agencies = [(row["pk"], row["tier"], row["province"]) for row in user_agencies(user)]
     rows = {
         province.pk: province
         for province in provinces.filter(pk__in={province for _pk, _tier, province in agencies})

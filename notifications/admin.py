@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.adminsafe import SafeParametersMixin
 from notifications import scopes, services
 from notifications.constants import MessageState
 from notifications.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(SafeParametersMixin, admin.ModelAdmin):
     """The outbox: read-only, with "Gửi lại" for messages that could not be sent."""
 
     list_display = [

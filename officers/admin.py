@@ -3,9 +3,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
+from core.adminsafe import SafeParametersMixin
 from officers.constants import Role
 from officers.models import Officer
 from officers.selectors import agencies_visible
+from procedures.models import Agency
 
 
 class OfficerInline(admin.StackedInline):
@@ -29,9 +31,12 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class OfficerUserAdmin(UserAdmin):
-    """Accounts. A ward's administrator manages the officers of their own agencies only, and
-    can neither see superusers nor grant superuser status or single permissions."""
+class OfficerUserAdmin(SafeParametersMixin, UserAdmin):
+    """Accounts. An administrator manages the officers whose every agency is in their scope
+    (a ward's: the ward and its units; a province's: the province), and can neither see
+    superusers nor grant superuser status or single permissions. An officer who also works for
+    an agency outside the scope is managed by the administrators of both, together, or by the
+    superuser: editing their agencies here would drop the one outside."""
 
     inlines = [OfficerInline]
     list_display = ["username", "first_name", "last_name", "is_staff", "is_active"]
@@ -41,7 +46,13 @@ class OfficerUserAdmin(UserAdmin):
         if request.user.is_superuser:
             return users
         scope = agencies_visible(request.user).values("pk")
-        return users.filter(is_superuser=False, officer__agencies__in=scope).distinct()
+        outside = Agency.objects.exclude(pk__in=scope).values("pk")
+        return (
+            users.filter(is_superuser=False, officer__agencies__in=scope)
+            .exclude(officer__agencies__in=outside)
+            .exclude(officer__department__in=outside)
+            .distinct()
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:

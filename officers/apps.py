@@ -8,6 +8,11 @@ class OfficersConfig(AppConfig):
     verbose_name = _("Cán bộ")
 
     def ready(self):
+        from officers.selectors import catalogue_scope
         from officers.services import roles_ensure
+        from procedures import scopes
+
+        # The catalogue's back-office asks the officers app what a user may manage.
+        scopes.register(catalogue_scope)
 
         post_migrate.connect(roles_ensure, sender=self)

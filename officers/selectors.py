@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from officers.constants import Role
 from procedures.constants import AgencyTier
 from procedures.models import Agency
+from procedures.scopes import CatalogueScope
 
 
 def user_roles(user) -> set[str]:
@@ -28,20 +29,49 @@ def agency_scope(user) -> Q | None:
     """
     if user.is_superuser:
         return None
-    if not hasattr(user, "_agency_paths"):
-        user._agency_paths = list(
-            Agency.objects.filter(officers__user=user).values_list("path", flat=True)
-        )
     condition = Q(pk__in=[])
-    for path in user._agency_paths:
-        condition |= Q(path__startswith=path)
+    for row in user_agencies(user):
+        condition |= Q(path__startswith=row["path"])
     return condition
+
+
+def user_agencies(user) -> list[dict]:
+    """Return the agencies `user` is attached to (pk, path, tier, province), read once per
+    request: the scopes of the dossiers, the catalogue and the calendar all start here."""
+    if not hasattr(user, "_agency_rows"):
+        user._agency_rows = list(
+            Agency.objects.filter(officers__user=user).values("pk", "path", "tier", "province")
+        )
+    return user._agency_rows
 
 
 def agencies_visible(user) -> QuerySet[Agency]:
     scope = agency_scope(user)
     agencies = Agency.objects.all()
     return agencies if scope is None else agencies.filter(scope)
+
+
+def catalogue_scope(user) -> CatalogueScope:
+    """Return what `user` may do with the catalogue (registered in `procedures.scopes`).
+
+    An administrator attached to a province agency manages that province's tree and the
+    procedures only its agencies receive and resolve; an administrator of a ward or a department
+    edits only the contact details and office hours of their agencies and the units below them.
+    Other roles manage nothing of the catalogue.
+    """
+    if user.is_superuser:
+        return CatalogueScope(everything=True)
+    if Role.ADMINISTRATOR not in user_roles(user):
+        return CatalogueScope()
+    provinces = [row for row in user_agencies(user) if row["tier"] == AgencyTier.PROVINCE]
+    tree = Q(pk__in=[])
+    for row in provinces:
+        tree |= Q(path__startswith=row["path"])
+    return CatalogueScope(
+        tree=tree,
+        roots=frozenset(row["pk"] for row in provinces),
+        contacts=agency_scope(user),
+    )
 
 
 def can_access(user, dossier) -> bool:

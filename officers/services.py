@@ -4,7 +4,8 @@ from django.contrib.auth.models import Group, Permission
 
 from officers.constants import Role
 
-# Every officer reads dossiers; the administrator also edits the catalogue and the accounts.
+# Every officer reads dossiers; the administrator also edits the catalogue and the accounts, each
+# admin narrowing these to the administrator's scope (procedures.scopes, officers/admin.py).
 READ_DOSSIERS = ["dossiers.view_dossier", "notifications.view_message"]
 CATALOGUE = [
     f"procedures.{verb}_{model}"

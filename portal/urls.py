@@ -13,6 +13,11 @@ urlpatterns = [
     # Before captcha.urls: its "new image" view, limited per address.
     path("captcha/refresh/", views.captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),
+    # Before the admin's own "view on site", which knows no scope.
+    path(
+        "quan-tri/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(views.admin_view_on_site),
+    ),
     path("quan-tri/", admin.site.urls),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from core.adminsafe import SafeParametersMixin
 from core.converters import DossierCodeConverter
 from dossiers import selectors
 from dossiers.admin.actions import BulkActionsMixin
@@ -33,7 +34,9 @@ DOSSIER_CODE = re.compile(DossierCodeConverter.regex)
 
 
 @admin.register(Dossier)
-class DossierAdmin(BulkActionsMixin, WalkInMixin, DossierPagesMixin, admin.ModelAdmin):
+class DossierAdmin(
+    SafeParametersMixin, BulkActionsMixin, WalkInMixin, DossierPagesMixin, admin.ModelAdmin
+):
     list_display = [
         "code",
         "applicant_name",

@@ -31,6 +31,8 @@ PROVINCE_OFFICERS = [
     ("lanhdao.sovhtt", "000.00.04.H26", Role.LEADER, ("Hoàng Minh", "Tuấn"), "Phó Giám đốc Sở"),
     ("chuyenvien.soyte", "000.00.06.H26", Role.SPECIALIST, ("Bùi Thị", "Thu"), "Chuyên viên"),
     ("lanhdao.soyte", "000.00.06.H26", Role.LEADER, ("Ngô Văn", "Bình"), "Phó Giám đốc Sở"),
+    # The city's catalogue administrator: the agency tree and the procedures of Hà Nội.
+    ("quantri.hanoi", "000.00.00.H26", Role.ADMINISTRATOR, ("Trịnh Văn", "Nam"), "Quản trị"),
 ]
 
 
