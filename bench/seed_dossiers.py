@@ -557,11 +557,15 @@ def seed_dossiers(
                 "UPDATE dossiers_dossierevent SET appointment_at = due_at WHERE dossier_id >= %s",
                 [next_id],
             )
+            # One grouped scan of the events: as a correlated MAX() per dossier, on tables not yet
+            # analysed, PostgreSQL walked the whole created_at index for each dossier (over 9
+            # minutes at 1,000,000 dossiers before it was stopped).
             cursor.execute(
-                "UPDATE dossiers_dossier d SET paused_at = ("
-                " SELECT MAX(e.created_at) FROM dossiers_dossierevent e WHERE e.dossier_id = d.id"
-                " AND e.action IN ('request_supplement', 'request_fee'))"
-                " WHERE d.id >= %s AND d.status IN (5, 6) AND d.received_at IS NOT NULL",
+                "UPDATE dossiers_dossier d SET paused_at = p.at FROM ("
+                " SELECT e.dossier_id, MAX(e.created_at) AS at FROM dossiers_dossierevent e"
+                " WHERE e.dossier_id >= %s AND e.action IN ('request_supplement', 'request_fee')"
+                " GROUP BY e.dossier_id) p"
+                " WHERE d.id = p.dossier_id AND d.status IN (5, 6) AND d.received_at IS NOT NULL",
                 [next_id],
             )
         DossierSequence.objects.bulk_create(

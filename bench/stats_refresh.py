@@ -55,7 +55,7 @@ def timed(function, runs: int, before=None) -> list[float]:
         started = time.perf_counter()
         function()
         if n:
-            times.append(round(time.perf_counter() - started, 3))
+            times.append(round(time.perf_counter() - started, 4))
     return times
 
 
@@ -189,7 +189,7 @@ def main(argv=None) -> int:
         "| call | s per call (runs) | median s |",
         "| --- | --- | ---: |",
         *(
-            f"| {name} | {', '.join(f'{t:.3f}' for t in times)} | {statistics.median(times):.3f} |"
+            f"| {name} | {', '.join(f'{t:.4f}' for t in times)} | {statistics.median(times):.4f} |"
             for name, times in cases.items()
         ),
         f"| `manage.py stats_recompute`, {len(recompute['months'])} months | "

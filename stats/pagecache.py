@@ -7,14 +7,29 @@ request recomputes them: a status change shows within STATS_REFRESH_SECONDS, cac
 """
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.pagecache import cacheable, cached, catalogue_version, keep
-from stats.services import stats_refresh_if_stale
+from stats.services import LOCK_KEY, stats_refresh_if_stale
+from stats.tasks import stats_refresh_stale
+
+logger = logging.getLogger(__name__)
+
+
+def _queue(months: list[str]) -> None:
+    """Hand the recompute to a worker (in process on the embedded defaults); with the broker
+    down, the figures in force stay on the page and the next visit tries again."""
+    try:
+        stats_refresh_stale.delay(months)
+    except Exception:  # noqa: BLE001 (any broker failure)
+        logger.warning("statistics refresh not queued", exc_info=True)
+        caches["default"].delete(LOCK_KEY)
 
 
 def statistics_page(view):
@@ -22,7 +37,7 @@ def statistics_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        freshness = stats_refresh_if_stale()
+        freshness = stats_refresh_if_stale(recompute=_queue)
         if freshness is None or not settings.CATALOGUE_CACHE_SECONDS or not cacheable(request):
             return view(request, *args, **kwargs)
         digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()

@@ -4,6 +4,7 @@ current month's figures no older than STATS_REFRESH_SECONDS."""
 import datetime
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -116,10 +117,26 @@ def _refresh_period() -> datetime.timedelta:
     return datetime.timedelta(seconds=refresh_seconds())
 
 
-def stats_refresh_if_stale(*, now: datetime.datetime | None = None) -> Freshness | None:
-    """Recompute this month's figures, and last month's if computed before it ended, when older
-    than STATS_REFRESH_SECONDS. Return the figures' freshness, or None while another request is
-    recomputing them (serve the figures in force, uncached).
+def stats_refresh_months(months: list[str], *, now: datetime.datetime | None = None) -> None:
+    """Recompute `months` (ISO dates of their first days), then let the next stale check in:
+    the work stats_refresh_if_stale hands over, in a task or in process."""
+    try:
+        for month in months:
+            stats_refresh_month(month=datetime.date.fromisoformat(month), now=now)
+    finally:
+        caches["default"].delete(LOCK_KEY)
+
+
+def stats_refresh_if_stale(
+    *,
+    now: datetime.datetime | None = None,
+    recompute: Callable[[list[str]], object] | None = None,
+) -> Freshness | None:
+    """Return the figures' freshness; when this month's figures (or last month's, computed
+    before it ended) are older than STATS_REFRESH_SECONDS, first hand them to `recompute`
+    (stats_refresh_months by default; the page queues the task instead, so that no visitor
+    waits for it: seconds at a million dossiers, docs/benchmarks.md). Return None while the
+    figures are being recomputed: serve those in force, uncached.
 
     Costs one cache read while the figures are current.
     """
@@ -130,19 +147,23 @@ def stats_refresh_if_stale(*, now: datetime.datetime | None = None) -> Freshness
     if kept is not None and now.timestamp() < kept[1]:
         return Freshness(*kept)
     months = recent_months(now)
-    computed = dict(
-        MonthlyRefresh.objects.filter(month__in=months).values_list("month", "computed_at")
-    )
+
+    def computed_now() -> dict:
+        refreshes = MonthlyRefresh.objects.filter(month__in=months)
+        return dict(refreshes.values_list("month", "computed_at"))
+
+    computed = computed_now()
     stale = [month for month in months if _stale(month, computed.get(month), now)]
     if stale:
         if not cache.add(LOCK_KEY, now.timestamp(), LOCK_SECONDS):
             return None
-        try:
-            for month in stale:
-                stats_refresh_month(month=month, now=now)
-                computed[month] = now
-        finally:
-            cache.delete(LOCK_KEY)
+        if recompute is None:
+            stats_refresh_months([month.isoformat() for month in stale], now=now)
+        else:
+            recompute([month.isoformat() for month in stale])  # it releases the lock
+        computed = computed_now()  # done already if the recompute ran in process
+        if any(_stale(month, computed.get(month), now) for month in stale):
+            return None
     until = min(
         (
             computed_at + _refresh_period()

@@ -89,3 +89,36 @@ def test_while_another_request_recomputes_the_page_shows_the_figures_uncached(
     assert MonthlyRefresh.objects.get(month=DECEMBER).computed_at == NOW
     caches["default"].delete(services.LOCK_KEY)
     assert "Số liệu tính lúc 09:20 10/12/2026" in page(client)
+
+
+def test_with_a_worker_the_page_queues_the_recompute_and_never_waits_for_it(
+    client, computed, clock, monkeypatch
+):
+    """At a million dossiers a recompute takes seconds (docs/benchmarks.md): a visitor who finds
+    the figures stale gets those in force while a worker computes the new ones."""
+    from stats import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.stats_refresh_stale, "delay", queued.append)
+    clock.move_to(minutes(20))
+    assert "Số liệu tính lúc 09:00 10/12/2026" in page(client)
+    assert queued == [["2026-12-01"]]
+    assert MonthlyRefresh.objects.get(month=DECEMBER).computed_at == NOW  # not computed here
+    page(client)
+    assert len(queued) == 1  # one recompute at a time (the lock the task releases)
+    tasks.stats_refresh_stale(queued[0])
+    assert "Số liệu tính lúc 09:20 10/12/2026" in page(client)
+
+
+def test_with_the_broker_down_the_page_still_answers(client, computed, clock, monkeypatch):
+    from stats import tasks
+
+    def down(months):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.stats_refresh_stale, "delay", down)
+    clock.move_to(minutes(20))
+    response = client.get("/thong-ke/", LONG_BIEN_DECEMBER)
+    assert response.status_code == 200
+    assert "Số liệu tính lúc 09:00 10/12/2026" in response.content.decode()
+    assert caches["default"].get(services.LOCK_KEY) is None  # the next visit tries again
