@@ -20,14 +20,20 @@ ACCOUNTS = [f"auth.{verb}_user" for verb in ["add", "change", "view"]] + [
 # agency edits its calendar, one of a ward or a department below it only reads it (the calendar
 # sets every deadline in the province, and a holiday is the province's decision, not a ward's).
 CALENDAR = [f"calendars.{verb}_calendarday" for verb in ["add", "change", "delete", "view"]]
+# The access log of personal data (audit.admin, Nghị định 13/2023/NĐ-CP), read within the
+# agency scope: the administrator, who answers for the accounts, and the leader, who answers for
+# the agency's handling of the data and already sees every dossier of it. The desk and the
+# specialists do not read who else opened a dossier.
+ACCESS_LOG = ["audit.view_accessrecord"]
 PERMISSIONS = {
     Role.RECEIVING: READ_DOSSIERS,
     Role.SPECIALIST: READ_DOSSIERS,
-    Role.LEADER: READ_DOSSIERS,
+    Role.LEADER: READ_DOSSIERS + ACCESS_LOG,
     Role.ADMINISTRATOR: READ_DOSSIERS
     + CATALOGUE
     + ACCOUNTS
     + CALENDAR
+    + ACCESS_LOG
     + ["notifications.change_message"],
 }
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "calendars",
     "dossiers",
     "notifications",
+    # Before officers: its permissions exist when the roles are set up (post_migrate).
+    "audit",
     "officers",
     "tracking",
     "stats",

@@ -8,8 +8,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.test import RequestFactory
 from django.urls import reverse
 
+from audit.constants import AccessAction
+from audit.models import AccessRecord
+from audit.services import access_record
 from calendars.constants import DayKind
 from calendars.models import CalendarDay
 from dossiers.models import Dossier
@@ -50,6 +54,18 @@ def _message(dossier) -> Message:
         subject_type="dossiers.dossier",
         subject_id=dossier.pk,
         reference=dossier.code,
+    )
+
+
+def _access(dossier, user) -> AccessRecord:
+    request = RequestFactory().get("/")
+    request.user = user
+    return access_record(
+        request,
+        AccessAction.VIEW,
+        subject=dossier,
+        reference=dossier.code,
+        agency_id=dossier.receiving_agency_id,
     )
 
 
@@ -109,6 +125,10 @@ def targets(catalogue, desk, province):
         User: (desk["other_ward"], user_add(ha_dong)),
         Dossier: (ha_dong_dossier, no_add(Dossier)(ha_dong)),
         Message: (_message(ha_dong_dossier), no_add(Message)(ha_dong)),
+        AccessRecord: (
+            _access(ha_dong_dossier, desk["other_ward"]),
+            no_add(AccessRecord)(ha_dong),
+        ),
     }
     other_province = {
         Agency: (bac_hong_linh, agency_add(bac_hong_linh)),
@@ -116,6 +136,10 @@ def targets(catalogue, desk, province):
         User: (province["other_province"], user_add(bac_hong_linh)),
         Dossier: (hatinh_dossier, no_add(Dossier)(bac_hong_linh)),
         Message: (_message(hatinh_dossier), no_add(Message)(bac_hong_linh)),
+        AccessRecord: (
+            _access(hatinh_dossier, province["other_province"]),
+            no_add(AccessRecord)(bac_hong_linh),
+        ),
         CalendarDay: (hatinh_day, calendar_add(bac_hong_linh)),
     }
     national = {

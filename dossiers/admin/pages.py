@@ -1,7 +1,9 @@
 """The dossier's back-office page, its actions, files and slips, and the register (Mẫu 06).
 
 Every page, action, export and file goes through `selectors.dossiers_visible(user)` (by way of
-`selectors.dossier_for_officer`): a foreign id is a 404.
+`selectors.dossier_for_officer`): a foreign id is a 404. Every view of a dossier's page, download
+of its files, slips and result, and every export of the register writes one row of the access log
+(`audit.services.access_record`, Nghị định 13/2023/NĐ-CP).
 """
 
 from django import forms
@@ -14,6 +16,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.constants import AccessAction
+from audit.services import access_record
 from dossiers import receipts, register, selectors, services, slips, timeliness, workflow
 from dossiers.access import attachment_response, pdf_file_response
 from dossiers.admin import forms as admin_forms
@@ -22,6 +26,18 @@ from dossiers.admin.rows import DEADLINE_BADGES
 from dossiers.constants import EventAction as A
 from dossiers.display import declaration_rows
 from notifications.selectors import messages_about
+from officers.selectors import user_agencies
+
+
+def _record(request, action: AccessAction, dossier) -> None:
+    """Log the access to `dossier` under its receiving agency, whose scope reads the log."""
+    access_record(
+        request,
+        action,
+        subject=dossier,
+        reference=dossier.code,
+        agency_id=dossier.receiving_agency_id,
+    )
 
 
 class DossierPagesMixin:
@@ -87,6 +103,7 @@ class DossierPagesMixin:
             "has_apology": any(e.action == A.APOLOGIZE for e in dossier.events.all()),
             "note_form": forms.Form(),
         }
+        _record(request, AccessAction.VIEW, dossier)
         return TemplateResponse(request, "admin/dossiers/dossier/detail.html", context)
 
     def action_view(self, request, pk, action):
@@ -148,20 +165,28 @@ class DossierPagesMixin:
         return redirect(self._detail_url(dossier) + "#ghi-chu")
 
     def file_view(self, request, pk, document_pk):
-        return attachment_response(self._dossier(request, pk), document_pk)
+        dossier = self._dossier(request, pk)
+        response = attachment_response(dossier, document_pk)
+        _record(request, AccessAction.ATTACHMENT, dossier)
+        return response
 
     def result_view(self, request, pk):
         dossier = self._dossier(request, pk)
         if not dossier.result_file:
             raise Http404
-        return pdf_file_response(dossier.result_file, stem=f"ket-qua-{dossier.code}")
+        response = pdf_file_response(dossier.result_file, stem=f"ket-qua-{dossier.code}")
+        _record(request, AccessAction.RESULT, dossier)
+        return response
 
     def draft_view(self, request, pk, proposal_pk):
         dossier = self._dossier(request, pk)
         proposal = next((p for p in dossier.proposals.all() if p.pk == proposal_pk), None)
         if proposal is None or not proposal.draft:
             raise Http404
-        return pdf_file_response(proposal.draft, stem=f"du-thao-{dossier.code}-{proposal.pk}")
+        response = pdf_file_response(proposal.draft, stem=f"du-thao-{dossier.code}-{proposal.pk}")
+        # The draft result carries the same personal data as the result.
+        _record(request, AccessAction.RESULT, dossier)
+        return response
 
     def slip_view(self, request, pk, kind):
         dossier = self._dossier(request, pk)
@@ -180,6 +205,7 @@ class DossierPagesMixin:
             raise Http404
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{kind}-{dossier.code}.pdf"'
+        _record(request, AccessAction.SLIP, dossier)
         return response
 
     def register_view(self, request):
@@ -201,6 +227,19 @@ class DossierPagesMixin:
                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            agencies = user_agencies(request.user)
+            access_record(
+                request,
+                AccessAction.EXPORT,
+                reference=_("Sổ theo dõi (Mẫu 06) từ %(start)s đến %(end)s, %(format)s")
+                % {
+                    "start": f"{start:%d/%m/%Y}",
+                    "end": f"{end:%d/%m/%Y}",
+                    "format": form.cleaned_data["format"].upper(),
+                },
+                # The officer's (first) agency: the register covers their whole scope.
+                agency_id=agencies[0]["pk"] if agencies else None,
+            )
             return response
         if not form.is_bound:
             today = timezone.localdate()
