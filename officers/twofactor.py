@@ -114,6 +114,6 @@ def devices_reset(*, user: AbstractBaseUser) -> int:
     """Delete the officer's devices (a lost phone): they enrol again at the next login."""
     deleted = 0
     for model in (TOTPDevice, StaticDevice):
-        count, _detail = model.objects.filter(user=user).delete()
-        deleted += count
+        _total, per_model = model.objects.filter(user=user).delete()
+        deleted += per_model.get(model._meta.label, 0)  # not the backup codes with them
     return deleted

@@ -10,7 +10,6 @@ from django.db import connection
 
 from portal.celery import app as celery_app
 
-
 # What a deployment must set with DEBUG off (portal/settings.py refuses to start without it).
 DEPLOYED = {"SECRET_KEY": "k3y-" + "x9Q!vZ2#" * 8, "ALLOWED_HOSTS": "dichvucong.example.gov.vn"}
 
