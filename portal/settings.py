@@ -277,6 +277,8 @@ CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 _ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO")
 SECURE_PROXY_SSL_HEADER = (_ssl_header, "https") if _ssl_header else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container's health probe asks over plain HTTP on loopback (docker-compose.yml).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -170,3 +170,21 @@ def test_collectstatic_works_with_the_production_storage(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "css/portal.css" in manifest and "vendor/bootstrap-5.3.9/bootstrap.min.css" in manifest
+
+
+def test_docker_compose_keeps_the_secure_defaults():
+    text = (settings.BASE_DIR / "docker-compose.yml").read_text()
+    for name in ["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"]:
+        assert f"{name}: ${{{name}:-1}}" in text
+    assert "OTP_REQUIRED: ${OTP_REQUIRED:-1}" in text
+    assert "SECURE_PROXY_SSL_HEADER: ${SECURE_PROXY_SSL_HEADER:-HTTP_X_FORWARDED_PROTO}" in text
+    assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-0}" in text
+
+
+@pytest.mark.django_db
+def test_the_https_redirect_spares_only_the_health_probe(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/thu-tuc/")
+    assert response.status_code == 301 and response.url.startswith("https://")
+    assert client.get("/thu-tuc/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
