@@ -36,9 +36,18 @@ class PortalAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
+        from django.contrib.auth.views import LogoutView
+
         from officers import views
 
         return [
             path("xac-thuc-hai-lop/", views.otp_enrol, {"site": self}, name="otp_enrol"),
+            # The admin's own logout needs a verified session; one signed in with a password
+            # alone leaves from the enrolment page here.
+            path(
+                "xac-thuc-hai-lop/dang-xuat/",
+                LogoutView.as_view(next_page="admin:login"),
+                name="otp_logout",
+            ),
             *super().get_urls(),
         ]

@@ -108,14 +108,16 @@ def test_the_admin_needs_the_token_of_an_enrolled_officer(client, enrolled, requ
     assert "Nhập mã xác thực 6 số từ ứng dụng, hoặc một mã dự phòng." in response.content.decode()
     assert index(client).status_code == 302
 
-    response = log_in(client, otp_token="123456" if token(enrolled) != "123456" else "654321")
-    assert "Mã xác thực không đúng." in response.content.decode()
-    assert index(client).status_code == 302
-    # django-otp throttles the device after a miss: the right token must wait a little.
-    response = log_in(client, otp_token=token(enrolled))
-    assert "vui lòng chờ một lát rồi thử lại" in response.content.decode()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):  # the throttle below waits a second
+        response = log_in(client, otp_token="123456" if token(enrolled) != "123456" else "654321")
+        assert "Mã xác thực không đúng." in response.content.decode()
+        assert index(client).status_code == 302
+        # django-otp throttles the device after a miss: the right token must wait a little.
+        response = log_in(client, otp_token=token(enrolled))
+        assert "vui lòng chờ một lát rồi thử lại" in response.content.decode()
 
-    with time_machine.travel(timezone.now() + timedelta(seconds=60)):
+    with time_machine.travel(start + timedelta(seconds=60)):
         assert log_in(client, otp_token=token(enrolled)).status_code == 302
         assert index(client).status_code == 200
 
@@ -186,3 +188,11 @@ def test_the_superuser_manages_devices_in_the_admin(client, enrolled, django_use
     client.force_login(admin)
     response = client.get("/quan-tri/otp_totp/totpdevice/")
     assert response.status_code == 200 and "motcua" in response.content.decode()
+
+
+def test_the_enrolment_page_offers_to_sign_out(client, officer, required):
+    log_in(client)
+    assert 'id="otp-logout"' in client.get(ENROL).content.decode()
+    response = client.post(ENROL + "dang-xuat/")
+    assert response.status_code == 302 and response.url == LOGIN
+    assert client.get(ENROL).status_code == 302
