@@ -1,7 +1,7 @@
 """Officers' second factor with django-otp: one TOTP app and ten static backup codes each.
 
 Enrolment replaces whatever the officer had; an administrator's reset deletes it all, and the
-officer enrols again at the next login (README, "Đăng nhập của cán bộ").
+officer enrols again at the next login (README, "Officers' login").
 """
 
 import re

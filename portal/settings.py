@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        # Officers hold citizens' personal data: 12 characters, as NIST SP 800-63B allows and
+        # Officers hold citizens' personal data: 12 characters rather than Django's 8, which
         # the demo's "DichVuCong@2026" meets.
         "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
     },
@@ -153,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login protection (officers/: lockout.py, twofactor.py, admin_site.py; README "Đăng nhập").
+# Login protection (officers/: lockout.py, twofactor.py, admin_site.py; README "Officers' login").
 # django-axes counts failed logins in the database (shared by every worker) and locks out a
 # username from one address after LOGIN_FAILURE_LIMIT failures, and a username from every address
 # after LOGIN_FAILURE_LIMIT_PER_USERNAME (guessing spread over many addresses), for
