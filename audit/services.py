@@ -4,7 +4,7 @@ from django.db import models
 
 from audit.constants import AccessAction
 from audit.models import AccessRecord
-from core.clientip import client_address
+from core.clientip import client_ip
 
 USER_AGENT_LENGTH = AccessRecord._meta.get_field("user_agent").max_length
 REFERENCE_LENGTH = AccessRecord._meta.get_field("reference").max_length
@@ -33,6 +33,6 @@ def access_record(
         subject_id=subject.pk if subject is not None else None,
         reference=reference[:REFERENCE_LENGTH],
         agency_id=agency_id,
-        address=client_address(request)[:64],
+        address=client_ip(request)[:64],
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
     )

@@ -4,10 +4,12 @@ Every integration is switched on by its own variable; without any, the portal ru
 defaults: a SQLite file, tasks run in-process after commit, emails written to files.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,9 +18,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG off the portal refuses to start without its key and its host names, in one line,
+# rather than run on a key anyone can read here (sessions, password reset links, signed tokens).
+# The defaults below are for `make run` (DEBUG=1) alone; tests set both (tests/environment.py).
+if not DEBUG:
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not env.str(name, default="")]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"DEBUG=0 mà thiếu {', '.join(_missing)}: đặt trong biến môi trường hoặc tệp .env."
+        )
 SECRET_KEY = env.str(
     "SECRET_KEY",
-    # Only for local runs and tests: deployments set SECRET_KEY; `check --deploy` flags this one.
+    # Only for local runs with DEBUG=1; `check --deploy` flags this one.
     default="django-insecure-local-development-key-do-not-use-in-production",
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -27,7 +38,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with officer two-factor (officers.admin_site): every app registers on it.
+    "officers.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +52,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "captcha",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "procedures",
     "calendars",
@@ -65,8 +81,12 @@ MIDDLEWARE = [
     "core.siteurl.SiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -131,10 +151,43 @@ CACHES["local"] = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Officers hold citizens' personal data: 12 characters rather than Django's 8, which
+        # the demo's "DichVuCong@2026" meets.
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login protection (officers/: lockout.py, twofactor.py, admin_site.py; README "Officers' login").
+# django-axes counts failed logins in the database (shared by every worker) and locks out a
+# username from one address after LOGIN_FAILURE_LIMIT failures, and a username from every address
+# after LOGIN_FAILURE_LIMIT_PER_USERNAME (guessing spread over many addresses), for
+# LOGIN_COOLOFF_MINUTES; a successful login clears the count. An administrator unlocks at once:
+# `manage.py axes_reset_username <tên>` or the admin's "Access attempts".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_USERNAME = env.int("LOGIN_FAILURE_LIMIT_PER_USERNAME", default=20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "officers.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "officers.lockout.lockout_response"
+# The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front (each appending
+# to X-Forwarded-For) the address the outermost of them saw (core.clientip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+# Officers' second factor (django-otp: TOTP apps and 10 static backup codes). Required for the
+# admin when DEBUG is off; optional in `make run`'s demo, where an enrolled officer still gives
+# the token. Enrolment: /quan-tri/xac-thuc-hai-lop/.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cổng dịch vụ công")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -227,8 +280,13 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 
 # Security: secure defaults when DEBUG is off; plain HTTP behind a TLS proxy is opted in explicitly.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The header a TLS-terminating proxy sets (and strips from the client's request) to say the
+# request came in over HTTPS; SECURE_PROXY_SSL_HEADER= (empty) when nothing sits in front.
+_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO")
+SECURE_PROXY_SSL_HEADER = (_ssl_header, "https") if _ssl_header else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container's health probe asks over plain HTTP on loopback (docker-compose.yml).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -311,9 +369,6 @@ LOOKUP_CAPTCHA_AFTER = env.int("LOOKUP_CAPTCHA_AFTER", default=3)
 CAPTCHA_REFRESH_RATE = env.str("CAPTCHA_REFRESH_RATE", default="30/hour")
 # Misses on one dossier's code, from any address, after which its second factor asks a captcha.
 VERIFY_CAPTCHA_AFTER_PER_CODE = env.int("VERIFY_CAPTCHA_AFTER_PER_CODE", default=5)
-# Proxies in front of the portal that append the client's address to X-Forwarded-For (the
-# compose file's TLS proxy: 1). 0: the header is ignored (core.clientip).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Where the counts live: the cache's Redis, else the database (core.ratelimits), so that every
 # worker process shares them.
 RATELIMIT_STORAGE_URI = env.str(

@@ -1,13 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from portal import views
 
-admin.site.site_header = _("Cổng dịch vụ công · Quản trị, xử lý hồ sơ")
-admin.site.site_title = _("Quản trị cổng dịch vụ công")
-admin.site.index_title = _("Bảng điều khiển")
-
+# admin.site is officers.admin_site.PortalAdminSite (officers.apps.PortalAdminConfig): the
+# officers' login with two-factor and its enrolment page, /quan-tri/xac-thuc-hai-lop/.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Before captcha.urls: its "new image" view, limited per address.

@@ -73,6 +73,9 @@ def _test_settings(tmp_path, settings):
     settings.EMAIL_FILE_PATH = tmp_path / "emails"
     # Links and QR codes point here unless a test says otherwise (core.siteurl).
     settings.SITE_URL = "https://dichvucong.test"
+    # Officers sign in with a password alone unless the test is about two-factor (which
+    # tests/officers/ switches on, as DEBUG=0 deployments have it).
+    settings.OTP_REQUIRED = False
 
 
 @pytest.fixture(autouse=True)

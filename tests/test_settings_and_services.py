@@ -10,6 +10,9 @@ from django.db import connection
 
 from portal.celery import app as celery_app
 
+# What a deployment must set with DEBUG off (portal/settings.py refuses to start without it).
+DEPLOYED = {"SECRET_KEY": "k3y-" + "x9Q!vZ2#" * 8, "ALLOWED_HOSTS": "dichvucong.example.gov.vn"}
+
 
 def run_manage(*args, env):
     return subprocess.run(
@@ -28,15 +31,48 @@ def test_check_deploy_is_clean_with_production_values():
         "--deploy",
         "--fail-level",
         "WARNING",
-        env={
-            "DEBUG": "0",
-            "SECRET_KEY": "k3y-" + "x9Q!vZ2#" * 8,
-            "ALLOWED_HOSTS": "dichvucong.example.gov.vn",
-            "SITE_URL": "https://dichvucong.example.gov.vn",
-        },
+        env={"DEBUG": "0", **DEPLOYED, "SITE_URL": "https://dichvucong.example.gov.vn"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({}, "SECRET_KEY, ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "dichvucong.example.gov.vn"}, "SECRET_KEY"),
+        ({"SECRET_KEY": DEPLOYED["SECRET_KEY"]}, "ALLOWED_HOSTS"),
+        ({**DEPLOYED, "SECRET_KEY": ""}, "SECRET_KEY"),
+    ],
+)
+def test_the_portal_refuses_to_start_without_a_key_or_hosts_when_debug_is_off(env, missing):
+    result = run_manage("check", env={"DEBUG": "0", **env})
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (
+        "django.core.exceptions.ImproperlyConfigured: "
+        f"DEBUG=0 mà thiếu {missing}: đặt trong biến môi trường hoặc tệp .env."
+    )
+
+
+def test_the_wsgi_application_refuses_too():
+    # gunicorn imports portal.wsgi: no system check runs there, the settings' import refuses.
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DEBUG": "0", "ALLOWED_HOSTS": "x.gov.vn"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DEBUG=0 mà thiếu SECRET_KEY" in result.stderr
+
+
+def test_debug_runs_on_the_development_defaults():
+    result = run_manage("check", env={"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_check_deploy_flags_the_development_defaults():
@@ -51,7 +87,7 @@ def test_environment_switches_database_and_broker():
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
         " s.EMAIL_BACKEND)"
     )
-    embedded = run_manage("shell", "-v", "0", "-c", code, env={})
+    embedded = run_manage("shell", "-v", "0", "-c", code, env=DEPLOYED)
     assert embedded.stdout.split() == [
         "django.db.backends.sqlite3",
         "memory://",
@@ -65,6 +101,7 @@ def test_environment_switches_database_and_broker():
         "-c",
         code,
         env={
+            **DEPLOYED,
             "DATABASE_URL": "postgres://u@db:5432/portal",
             "REDIS_URL": "redis://redis:6379/0",
             "EMAIL_HOST": "mailpit",
@@ -124,8 +161,30 @@ def test_workers_render_a_receipt_and_freeze_the_heap_when_they_start(hook):
 
 def test_collectstatic_works_with_the_production_storage(tmp_path):
     result = run_manage(
-        "collectstatic", "--noinput", "-v", "0", env={"STATIC_ROOT": str(tmp_path / "static")}
+        "collectstatic",
+        "--noinput",
+        "-v",
+        "0",
+        env={**DEPLOYED, "STATIC_ROOT": str(tmp_path / "static")},
     )
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "css/portal.css" in manifest and "vendor/bootstrap-5.3.9/bootstrap.min.css" in manifest
+
+
+def test_docker_compose_keeps_the_secure_defaults():
+    text = (settings.BASE_DIR / "docker-compose.yml").read_text()
+    for name in ["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"]:
+        assert f"{name}: ${{{name}:-1}}" in text
+    assert "OTP_REQUIRED: ${OTP_REQUIRED:-1}" in text
+    assert "SECURE_PROXY_SSL_HEADER: ${SECURE_PROXY_SSL_HEADER:-HTTP_X_FORWARDED_PROTO}" in text
+    assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-0}" in text
+
+
+@pytest.mark.django_db
+def test_the_https_redirect_spares_only_the_health_probe(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/thu-tuc/")
+    assert response.status_code == 301 and response.url.startswith("https://")
+    assert client.get("/thu-tuc/", headers={"X-Forwarded-Proto": "https"}).status_code == 200

@@ -19,9 +19,11 @@ from limits import RateLimitItem, RateLimitItemPerHour, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from core import ratelimits  # also registers the "django-db" storage for limits
+from core import (
+    clientip,
+    ratelimits,  # also registers the "django-db" storage for limits
+)
 from core.cache import RedisCache
-from core.clientip import client_address
 
 
 @cache
@@ -41,7 +43,7 @@ def rate(text: str) -> RateLimitItem:
 
 
 def client_ip(request) -> str:
-    return client_address(request)
+    return clientip.client_ip(request)
 
 
 def lookup_counted(request, page_key: str):

@@ -34,7 +34,7 @@ def test_loading_twice_changes_nothing(loaded, capsys):
     assert snapshot() == before
     out = capsys.readouterr().out
     assert "(0 mới, 0 thay đổi)" in out
-    assert "quantri" in out and "QuanTri@2026" in out
+    assert "quantri" in out and "QuanTriHeThong@2026" in out
 
 
 def test_demo_catalogue_covers_the_issue(loaded):

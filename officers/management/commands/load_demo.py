@@ -13,7 +13,7 @@ from procedures.demo import load_demo_catalogue
 from procedures.models import Agency
 
 # Demo-only credentials, printed by `make run`. A deployment creates its own accounts.
-ADMIN = {"username": "quantri", "password": "QuanTri@2026", "name": ("Quản trị", "Hệ thống")}
+ADMIN = {"username": "quantri", "password": "QuanTriHeThong@2026", "name": ("Quản trị", "Hệ thống")}
 OFFICER_PASSWORD = "DichVuCong@2026"  # noqa: S105 (demo accounts, printed by make run)
 # For two wards: one officer per role. Departments: 001 the one-stop desk, 002 culture–society.
 WARDS = [("longbien", "000.11.00.H26"), ("bachonglinh", "000.11.00.H30")]
