@@ -5,11 +5,14 @@ import datetime
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.constants import AccessAction
 from audit.models import AccessRecord
@@ -67,6 +70,22 @@ def _access(dossier, user) -> AccessRecord:
         reference=dossier.code,
         agency_id=dossier.receiving_agency_id,
     )
+
+
+def _login_records(officer, no_add) -> dict:
+    """Two-factor devices and lockout records of another province's officer."""
+    seen = {"username": officer.username, "ip_address": "203.0.113.5", "user_agent": "x"}
+    seen |= {"http_accept": "*/*", "path_info": "/quan-tri/login/"}
+    records = {
+        TOTPDevice: TOTPDevice.objects.create(user=officer, name="app", confirmed=True),
+        StaticDevice: StaticDevice.objects.create(user=officer, name="backup", confirmed=True),
+        AccessAttempt: AccessAttempt.objects.create(
+            **seen, get_data="", post_data="", failures_since_start=1
+        ),
+        AccessFailureLog: AccessFailureLog.objects.create(**seen, locked_out=False),
+        AccessLog: AccessLog.objects.create(**seen),
+    }
+    return {model: (obj, no_add(model)(None)) for model, obj in records.items()}
 
 
 @pytest.fixture
@@ -141,6 +160,8 @@ def targets(catalogue, desk, province):
             no_add(AccessRecord)(bac_hong_linh),
         ),
         CalendarDay: (hatinh_day, calendar_add(bac_hong_linh)),
+        # Login protection: the superuser's alone (officers.admin_site).
+        **_login_records(province["other_province"], no_add),
     }
     national = {
         # Received in two provinces: the superuser's.
