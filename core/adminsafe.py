@@ -8,8 +8,9 @@ from django.core.exceptions import BadRequest, ValidationError
 class SafeParametersMixin:
     """For a ModelAdmin: list parameters and bulk-action ids that Django lets through to a crash.
 
-    - A `date_hierarchy` year past what `datetime` holds (`created_at__year=9999999999`) raises
-      OverflowError, which the change list does not catch: it is an incorrect lookup, and the
+    - A `date_hierarchy` year outside what `datetime` holds (`created_at__year=9999999999` or
+      `0`) raises OverflowError or ValueError, which the change list does not catch: it is an
+      incorrect lookup, and the
       list is shown again without it (Django's `?e=1`).
     - A NUL character in a list parameter reaches PostgreSQL, which refuses it in a query: it is
       a bad request.
@@ -25,7 +26,7 @@ class SafeParametersMixin:
     def get_changelist_instance(self, request):
         try:
             return super().get_changelist_instance(request)
-        except OverflowError as error:
+        except (OverflowError, ValueError) as error:  # a year 0 or past datetime's range
             raise IncorrectLookupParameters(error) from error
 
     def response_action(self, request, queryset):

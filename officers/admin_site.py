@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.adminsafe import SafeParametersMixin
+
 
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Cổng dịch vụ công · Quản trị, xử lý hồ sơ")
@@ -27,6 +29,14 @@ class PortalAdminSite(admin.AdminSite):
         from officers.twofactor import officer_satisfies_otp
 
         return super().has_permission(request) and officer_satisfies_otp(request)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every admin, the libraries' too (axes, django-otp), answers malformed list parameters
+        with a 400 or the list without them, never a 500 (core.adminsafe)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SafeParametersMixin):
+            admin_class = type(admin_class.__name__, (SafeParametersMixin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def login(self, request, extra_context=None):
         from officers.twofactor import officer_must_enrol
