@@ -52,12 +52,12 @@ NOTED = {
 }
 
 
-def _note(dossier: Dossier) -> str:
+def _note(dossier: Dossier, *, now, soon) -> str:
     """Refused, or the dossier's state against its legal due date, and the receiving officer."""
     if getattr(dossier, "refused_at", None):
         return _("Từ chối tiếp nhận (Mẫu 03)")
     parts = []
-    state = timeliness.judge(dossier, now=timezone.now())
+    state = timeliness.judge(dossier, now=now, soon=soon)
     if state in NOTED:
         parts.append(timeliness.label(state))
     if dossier.apologized_at:
@@ -69,7 +69,10 @@ def _note(dossier: Dossier) -> str:
 
 
 def register_rows(dossiers) -> list[list]:
-    """One row per dossier, dates as datetimes (local); a refused dossier has no appointment."""
+    """One row per dossier, dates as datetimes (local); a refused dossier has no appointment.
+    Every row is judged at the same moment (the working-day limit of "due soon" once)."""
+    now = timezone.now()
+    soon = timeliness.due_soon_limit(now)
     rows = []
     for number, dossier in enumerate(dossiers, start=1):
         refused = bool(getattr(dossier, "refused_at", None))
@@ -89,7 +92,7 @@ def register_rows(dossiers) -> list[list]:
                 _local(dossier.resolved_at),
                 _local(dossier.returned_at),
                 "",
-                _note(dossier),
+                _note(dossier, now=now, soon=soon),
             ]
         )
     return rows

@@ -19,11 +19,9 @@ from limits import RateLimitItem, RateLimitItemPerHour, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from core import (
-    clientip,
-    ratelimits,  # also registers the "django-db" storage for limits
-)
+from core import ratelimits  # also registers the "django-db" storage for limits
 from core.cache import RedisCache
+from core.clientip import client_ip
 
 
 @cache
@@ -40,10 +38,6 @@ def limiter() -> FixedWindowRateLimiter:
 def rate(text: str) -> RateLimitItem:
     """A rate in the settings' syntax ("60/minute", "10 per hour")."""
     return parse(text)
-
-
-def client_ip(request) -> str:
-    return clientip.client_ip(request)
 
 
 def lookup_counted(request, page_key: str):
