@@ -24,7 +24,9 @@ class AccessRecord(models.Model):
     """One officer's access to personal data: who, when, what, about what, from where.
 
     Written only by `audit.services.access_record`; a row once written is never changed or
-    deleted (the save of an existing row and every delete raise)."""
+    deleted: the save of an existing row and every delete raise, and on PostgreSQL a trigger
+    refuses any UPDATE or DELETE but the one a deleted account causes (`user` set to NULL; the
+    row keeps the username). Migration 0002."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,6 +47,16 @@ class AccessRecord(models.Model):
         Agency,
         verbose_name=_("cơ quan"),
         # An agency whose log exists is kept (made inactive), like one holding dossiers.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A dossier forwarded to another agency (liên thông) is that agency's too: its officers'
+    # accesses are read by both agencies' administrators and leaders, as the dossier is.
+    resolving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan giải quyết"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -165,8 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes counts failed logins in the database (shared by every worker) and locks out a
 # username from one address after LOGIN_FAILURE_LIMIT failures, and a username from every address
 # after LOGIN_FAILURE_LIMIT_PER_USERNAME (guessing spread over many addresses), for
-# LOGIN_COOLOFF_MINUTES; a successful login clears the count. An administrator unlocks at once:
-# `manage.py axes_reset_username <tên>` or the admin's "Access attempts".
+# LOGIN_COOLOFF_MINUTES; a successful login clears the count. The officer's administrator unlocks
+# at once with an action on the accounts' list (officers/admin.py), or `axes_reset_username <tên>`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -30,13 +30,15 @@ from officers.selectors import user_agencies
 
 
 def _record(request, action: AccessAction, dossier) -> None:
-    """Log the access to `dossier` under its receiving agency, whose scope reads the log."""
+    """Log the access to `dossier` under its receiving and resolving agencies, whose scopes
+    read the log."""
     access_record(
         request,
         action,
         subject=dossier,
         reference=dossier.code,
         agency_id=dossier.receiving_agency_id,
+        resolving_agency_id=dossier.resolving_agency_id,
     )
 
 

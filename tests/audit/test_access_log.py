@@ -3,11 +3,13 @@ writes one row, which nobody changes or deletes, and each reader sees their scop
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.constants import AccessAction
 from audit.models import AccessRecord
+from dossiers import services
 from officers.constants import Role
 from tests.dossiers.factories import DossierFactory, make_officer, submitted
 
@@ -230,3 +232,54 @@ def test_each_reader_sees_the_records_of_their_scope(client, catalogue, desk):
     other = reverse("admin:audit_accessrecord_change", args=[records[hatinh_dossier.code]])
     client.force_login(ward_admin)
     assert client.get(other).status_code in {302, 404}
+
+
+def test_a_forwarded_dossiers_log_is_read_by_both_agencies(client, province):
+    """Liên thông: the Sở's specialist opens a dossier the centre received; the Sở's leader reads
+    that access (their agency resolves it), and so does the centre's side; the health Sở does
+    not."""
+    dossier = submitted(province["karaoke"], province["centre"])
+    services.dossier_accept(dossier_id=dossier.pk, actor=province["desk"])
+    services.dossier_forward_agency(dossier_id=dossier.pk, actor=province["desk"], note="")
+    client.force_login(province["specialist"])
+    assert client.get(url("change", dossier.pk)).status_code == 200
+    record = only_record()
+    assert (record.agency, record.resolving_agency) == (province["centre"], province["culture"])
+
+    centre_leader = make_officer("lanhdao.ttpvhcc", Role.LEADER, agencies=[province["centre"]])
+    health_leader = make_officer("lanhdao.soyte", Role.LEADER, agencies=[province["health"]])
+    assert _records_seen(client, province["leader"]) == {record.pk}
+    assert _records_seen(client, centre_leader) == {record.pk}
+    assert _records_seen(client, health_leader) == set()
+
+
+# --- Below the ORM (PostgreSQL) ---------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_change_or_delete_a_record(record):
+    """The trigger of migration 0002: raw SQL cannot rewrite the log either."""
+    for statement in [
+        "UPDATE audit_accessrecord SET reference = 'khác' WHERE id = %s",
+        "UPDATE audit_accessrecord SET user_id = NULL, username = 'khác' WHERE id = %s",
+        "DELETE FROM audit_accessrecord WHERE id = %s",
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="không được sửa hoặc xoá"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [record.pk])
+    kept = AccessRecord.objects.get(pk=record.pk)
+    assert (kept.reference, kept.username, kept.user_id) == (
+        record.reference,
+        "motcua",
+        record.user_id,
+    )
+
+
+@pytest.mark.postgres
+def test_the_database_lets_a_deleted_account_go_and_keeps_its_rows(record, desk):
+    desk["receiving"].delete()  # Django sets user_id to NULL: the one change the trigger allows
+    kept = AccessRecord.objects.get(pk=record.pk)
+    assert kept.user_id is None and kept.username == "motcua"
