@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.headers import no_store
 from dossiers import display, receipts, selectors, services
-from dossiers.access import DOSSIERS, DRAFTS, remember, remembered, stored_file_response
+from dossiers.access import (
+    DOSSIERS,
+    DRAFTS,
+    issued_pdf_response,
+    remember,
+    remembered,
+    stored_file_response,
+)
 from dossiers.constants import WizardStep
 from dossiers.forms import (
     AgencyForm,
@@ -241,12 +248,6 @@ def success(request, code):
     )
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @no_store
 def confirmation(request, code):
@@ -254,8 +255,11 @@ def confirmation(request, code):
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None:
         raise Http404
-    return _pdf(
-        receipts.dossier_confirmation_pdf(dossier=dossier), f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
+    return issued_pdf_response(
+        dossier,
+        "confirmation",
+        issue=receipts.dossier_confirmation_pdf,
+        stem=f"xac-nhan-nop-ho-so-{dossier.code}",
     )
 
 
@@ -266,7 +270,12 @@ def receipt(request, code):
     dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
     if dossier is None or dossier.received_at is None:
         raise Http404
-    return _pdf(receipts.dossier_receipt_pdf(dossier=dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+    return issued_pdf_response(
+        dossier,
+        "receipt",
+        issue=receipts.dossier_receipt_pdf,
+        stem=f"giay-tiep-nhan-{dossier.code}",
+    )
 
 
 @require_GET

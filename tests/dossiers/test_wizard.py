@@ -196,7 +196,7 @@ def test_confirmation_only_for_the_submitting_session(client, catalogue):
     submit(client, fill_until_review(client, catalogue))
     dossier = Dossier.objects.get()
     response = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.status_code == 200 and response.getvalue().startswith(b"%PDF-")
     assert Client().get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").status_code == 404
     # Not accepted yet: no Mẫu 01 for anyone.
     assert client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
@@ -214,11 +214,11 @@ def test_confirmation_is_rendered_once_and_stored(
     # The session, the dossier and its documents; then, in a savepoint (the test's transaction):
     # the dossier locked with its procedure, agency and province, its documents, the update.
     with django_assert_num_queries(3 + (1 + 1 + 1) + 2):
-        first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
+        first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     dossier.refresh_from_db()
     assert dossier.confirmation and first.startswith(b"%PDF-")
     with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
-        second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
+        second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     assert first == second
 
 
