@@ -85,6 +85,19 @@ def dossier_for_session(*, code: str, session_codes: list[str]) -> Dossier | Non
     )
 
 
+def dossier_papers_for_session(*, code: str, session_codes: list[str]) -> Dossier | None:
+    """Return the dossier `code` with only what a download of its confirmation or receipt
+    reads, if this browser session submitted it, else None. One query: the check is most of what
+    such a download costs once the file is a redirect."""
+    if code not in session_codes:
+        return None
+    return (
+        Dossier.objects.only("pk", "code", "received_at", "confirmation", "receipt")
+        .filter(code=code)
+        .first()
+    )
+
+
 # --- Back-office ---------------------------------------------------------------------------
 
 

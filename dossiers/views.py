@@ -252,7 +252,8 @@ def success(request, code):
 @no_store
 def confirmation(request, code):
     """The confirmation of the online submission, for the session that submitted it."""
-    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
+    codes = remembered(request, DOSSIERS)
+    dossier = selectors.dossier_papers_for_session(code=code, session_codes=codes)
     if dossier is None:
         raise Http404
     return issued_pdf_response(
@@ -267,7 +268,8 @@ def confirmation(request, code):
 @no_store
 def receipt(request, code):
     """Mẫu 01, once the desk has accepted the dossier."""
-    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
+    codes = remembered(request, DOSSIERS)
+    dossier = selectors.dossier_papers_for_session(code=code, session_codes=codes)
     if dossier is None or dossier.received_at is None:
         raise Http404
     return issued_pdf_response(

@@ -211,13 +211,14 @@ def test_confirmation_is_rendered_once_and_stored(
     dossier = Dossier.objects.get()
     assert dossier.confirmation and not dossier.receipt  # rendered for the confirmation email
     dossier.confirmation.delete()  # as if the email were still queued: a download renders it
-    # The session, the dossier and its documents; then, in a savepoint (the test's transaction):
-    # the dossier locked with its procedure, agency and province, its documents, the update.
-    with django_assert_num_queries(3 + (1 + 1 + 1) + 2):
+    # The session and the dossier (only what a download reads); then, in a savepoint (the test's
+    # transaction): the dossier locked with its procedure, agency and province, its documents,
+    # the update.
+    with django_assert_num_queries(2 + (1 + 1 + 1) + 2):
         first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     dossier.refresh_from_db()
     assert dossier.confirmation and first.startswith(b"%PDF-")
-    with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
+    with django_assert_num_queries(2):  # session, dossier; no rendering, no write
         second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     assert first == second
 
