@@ -174,9 +174,8 @@ def multipart(fields: dict, files: list[tuple[str, str, bytes]]) -> tuple[bytes,
     boundary = f"----bench{secrets.token_hex(12)}"
     parts = []
     for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
     for name, filename, content in files:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
