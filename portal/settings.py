@@ -264,7 +264,8 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 NOTIFICATIONS_RETRY_BACKOFF = env.float("NOTIFICATIONS_RETRY_BACKOFF", default=60)
 # Below Redis' visibility timeout (1 hour), so a task waiting for its retry is not redelivered.
 NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=1800)
-# 60: a task the broker lost is queued again 1-2 min after (beat every minute; README, Faults).
+# A message the broker refused is queued by beat's next tick (every minute; measured 15-42 s
+# after Redis returned, docs/architecture.md, Faults); one the broker lost, 60-120 s after.
 NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=60)
 # SMS: a dotted path to a backend (notifications/sms.py); "fallback" texts only citizens who gave
 # no email, "always" texts everyone as well, "never" turns SMS off.
