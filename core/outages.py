@@ -13,7 +13,7 @@ that the service failed, so that
 """
 
 import logging
-import time
+from time import monotonic
 from urllib.parse import urlsplit
 
 import redis
@@ -44,11 +44,11 @@ class Outage:
 
     def skipped(self) -> bool:
         """Whether to do without the service now, without trying it (it failed lately)."""
-        return self.down_until > 0.0 and time.monotonic() < self.down_until
+        return self.down_until > 0.0 and monotonic() < self.down_until
 
     def failed(self, error: BaseException) -> None:
         """Record a failure; warn unless a warning was given within WARN_SECONDS."""
-        now = time.monotonic()
+        now = monotonic()
         self.down_until = now + self.retry_seconds
         if self.warned_at is None or now - self.warned_at >= WARN_SECONDS:
             self.warned_at = now

@@ -110,7 +110,7 @@ def test_after_a_failure_redis_is_skipped_for_a_while_and_the_warning_repeats_la
     from core import outages
 
     clock = [1000.0]
-    monkeypatch.setattr(outages.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(outages, "monotonic", lambda: clock[0])
     cache = RedisCache(closed_url(), {})
     tried = []
     client = cache._cache
