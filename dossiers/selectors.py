@@ -3,7 +3,7 @@
 import datetime
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -73,14 +73,20 @@ def draft_total_size(*, draft: Draft) -> int:
     return draft.files.aggregate(total=Sum("size"))["total"] or 0
 
 
-def dossier_for_session(*, code: str, session_codes: list[str]) -> Dossier | None:
-    """Return the dossier `code` if this browser session submitted it, else None."""
+def dossier_for_session(
+    *, code: str, session_codes: list[str], session_drafts: Sequence[str] = ()
+) -> Dossier | None:
+    """Return the dossier `code` if this browser session submitted it, else None: the session
+    remembers its code, or the draft it was made from (a submission whose request failed after
+    the commit never got to remember the code; its success page must still answer, issue 17)."""
+    dossiers = Dossier.objects.filter(code=code)
     if code not in session_codes:
-        return None
+        if not session_drafts:
+            return None
+        dossiers = dossiers.filter(draft__token__in=session_drafts)
     return (
-        Dossier.objects.select_related("procedure", "receiving_agency")
+        dossiers.select_related("procedure", "receiving_agency")
         .prefetch_related("documents")
-        .filter(code=code)
         .first()
     )
 

@@ -209,17 +209,18 @@ def _review(request, draft, form=None, error=None):
 
 def _submit(request, token):
     """The review's "Gửi thông tin". Only the session is checked here: dossier_submit reads and
-    checks the draft under its lock, so a submission reads it once. A refused POST (wrong
-    captcha, incomplete draft) shows the review page again; a replayed one, the dossier."""
+    checks the draft under its lock, so a submission reads it once, and checks the captcha
+    there, after a replay (double click, reload) has been given its dossier. A refused POST
+    (wrong captcha, incomplete draft) shows the review page again."""
     if str(token) not in remembered(request, DRAFTS):
         raise Http404
     form, error = ReviewForm(request.POST), None
-    if form.is_valid():
-        try:
-            dossier = services.dossier_submit(draft_token=token)
-        except ValidationError as refused:
-            error = refused
-        else:
+    try:
+        dossier = services.dossier_submit(draft_token=token, confirmed=form.is_valid)
+    except ValidationError as refused:
+        error = refused
+    else:
+        if dossier is not None:
             remember(request, DOSSIERS, dossier.code)
             return redirect(dossier)
     draft = _load_draft(request, token)
@@ -228,12 +229,23 @@ def _submit(request, token):
     return _review(request, draft, form, error)
 
 
+def _submitted(request, code):
+    """The dossier `code` if this session submitted it (by its code or its draft), or 404."""
+    dossier = selectors.dossier_for_session(
+        code=code,
+        session_codes=remembered(request, DOSSIERS),
+        session_drafts=remembered(request, DRAFTS),
+    )
+    if dossier is None:
+        raise Http404
+    remember(request, DOSSIERS, dossier.code)
+    return dossier
+
+
 @require_GET
 @no_store
 def success(request, code):
-    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
-    if dossier is None:
-        raise Http404
+    dossier = _submitted(request, code)
     return render(
         request,
         "dossiers/success.html",
@@ -251,9 +263,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @no_store
 def confirmation(request, code):
     """The confirmation of the online submission, for the session that submitted it."""
-    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
-    if dossier is None:
-        raise Http404
+    dossier = _submitted(request, code)
     return _pdf(
         receipts.dossier_confirmation_pdf(dossier=dossier), f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
     )
