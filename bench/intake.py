@@ -143,7 +143,8 @@ def _person(rng: random.Random, index: int) -> dict:
         "name": name,
         "email": f"cong.dan.{index}@example.vn",
         "phone": f"09{rng.randint(0, 99_999_999):08d}",
-        "id_number": f"0{rng.randint(10, 99)}{rng.randint(0, 999_999_999):09d}",
+        # The first three digits are a province code, 001–096 (dossiers.validators).
+        "id_number": f"{rng.randint(1, 96):03d}{rng.randint(0, 999_999_999):09d}",
         "address": rng.choice(["Phường Hoàn Kiếm, Hà Nội", "Phường Thành Sen, Hà Tĩnh"]),
     }
 

@@ -3,15 +3,21 @@ defaults and any deployment without Redis: counts are shared by every worker pro
 limits' memory storage is not (two workers would allow twice the rate).
 
 Each count is one UPDATE … RETURNING, or an INSERT for a new window; an ended window starts again.
-Expired rows are deleted by `rate_counts_purge` (celery beat)."""
+Expired rows are deleted by `rate_counts_purge` (celery beat).
+
+`FailOpenRateLimiter` is the limiter of every rate-limited page: with its storage in Redis and
+Redis down, a limit lets the visitor through rather than fail the page (core.outages)."""
 
 import datetime
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from limits import RateLimitItem
 from limits.storage import Storage
+from limits.strategies import FixedWindowRateLimiter
 
 from core.models import RateCount
+from core.outages import FAULTS, Outage, outage
 
 
 class DatabaseStorage(Storage):
@@ -71,3 +77,35 @@ class DatabaseStorage(Storage):
 def rate_counts_purge() -> int:
     """Delete the counters whose window has ended."""
     return RateCount.objects.filter(expires_at__lte=timezone.now()).delete()[0]
+
+
+class FailOpenRateLimiter(FixedWindowRateLimiter):
+    """limits' fixed window, best-effort: while its storage (Redis) cannot be reached, a hit is
+    allowed and not counted, a test passes, a clear is dropped; one warning per interval
+    (core.outages). Rate limits slow down guessing; a Redis outage must not shut every citizen
+    out of the lookup meanwhile. A database storage is not concerned: without the database no
+    page answers anyway."""
+
+    def __init__(self, storage: Storage, *, name: str):
+        super().__init__(storage)
+        self.outage: Outage = outage(name)
+
+    def _try(self, call, *args, fallback, **kwargs):
+        if self.outage.skipped():
+            return fallback
+        try:
+            result = call(*args, **kwargs)
+        except FAULTS as error:
+            self.outage.failed(error)
+            return fallback
+        self.outage.answered()
+        return result
+
+    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        return self._try(super().hit, item, *identifiers, cost=cost, fallback=True)
+
+    def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        return self._try(super().test, item, *identifiers, cost=cost, fallback=True)
+
+    def clear(self, item: RateLimitItem, *identifiers: str) -> None:
+        self._try(super().clear, item, *identifiers, fallback=None)

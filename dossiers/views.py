@@ -216,17 +216,18 @@ def _review(request, draft, form=None, error=None):
 
 def _submit(request, token):
     """The review's "Gửi thông tin". Only the session is checked here: dossier_submit reads and
-    checks the draft under its lock, so a submission reads it once. A refused POST (wrong
-    captcha, incomplete draft) shows the review page again; a replayed one, the dossier."""
+    checks the draft under its lock, so a submission reads it once, and checks the captcha
+    there, after a replay (double click, reload) has been given its dossier. A refused POST
+    (wrong captcha, incomplete draft) shows the review page again."""
     if str(token) not in remembered(request, DRAFTS):
         raise Http404
     form, error = ReviewForm(request.POST), None
-    if form.is_valid():
-        try:
-            dossier = services.dossier_submit(draft_token=token)
-        except ValidationError as refused:
-            error = refused
-        else:
+    try:
+        dossier = services.dossier_submit(draft_token=token, confirmed=form.is_valid)
+    except ValidationError as refused:
+        error = refused
+    else:
+        if dossier is not None:
             remember(request, DOSSIERS, dossier.code)
             return redirect(dossier)
     draft = _load_draft(request, token)
@@ -235,12 +236,24 @@ def _submit(request, token):
     return _review(request, draft, form, error)
 
 
+def _submitted(request, code, *, select=selectors.dossier_for_session):
+    """The dossier `code` if this session submitted it (by its code or its draft), or 404;
+    `select` reads it (a download of its papers needs less than its page)."""
+    dossier = select(
+        code=code,
+        session_codes=remembered(request, DOSSIERS),
+        session_drafts=remembered(request, DRAFTS),
+    )
+    if dossier is None:
+        raise Http404
+    remember(request, DOSSIERS, dossier.code)
+    return dossier
+
+
 @require_GET
 @no_store
 def success(request, code):
-    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
-    if dossier is None:
-        raise Http404
+    dossier = _submitted(request, code)
     return render(
         request,
         "dossiers/success.html",
@@ -252,10 +265,7 @@ def success(request, code):
 @no_store
 def confirmation(request, code):
     """The confirmation of the online submission, for the session that submitted it."""
-    codes = remembered(request, DOSSIERS)
-    dossier = selectors.dossier_papers_for_session(code=code, session_codes=codes)
-    if dossier is None:
-        raise Http404
+    dossier = _submitted(request, code, select=selectors.dossier_papers_for_session)
     return issued_pdf_response(
         dossier,
         "confirmation",

@@ -65,7 +65,10 @@ def message_queue(
         attachments=attachments or [],
         requeue_at=_requeue_at(timezone.now()),
     )
-    transaction.on_commit(functools.partial(messages_dispatch, message_ids=[message.pk]))
+    # Robust: whatever befalls the hand-over, the change is saved and beat re-queues the message.
+    transaction.on_commit(
+        functools.partial(messages_dispatch, message_ids=[message.pk]), robust=True
+    )
     return message
 
 
@@ -207,7 +210,9 @@ def messages_requeue(*, limit: int = 1000) -> int:
             .values_list("pk", flat=True)[:limit]
         )
         Message.objects.filter(pk__in=message_ids).update(requeue_at=_requeue_at(now))
-        transaction.on_commit(functools.partial(messages_dispatch, message_ids=message_ids))
+        transaction.on_commit(
+            functools.partial(messages_dispatch, message_ids=message_ids), robust=True
+        )
     if message_ids:
         logger.info("Queued %s pending messages again", len(message_ids))
     return len(message_ids)
@@ -232,7 +237,8 @@ def messages_resend(*, message_ids: Iterable[int]) -> list[Message]:
             message.requeue_at = _requeue_at(now)
         Message.objects.bulk_update(messages, ["state", "attempts", "requeue_at"])
         transaction.on_commit(
-            functools.partial(messages_dispatch, message_ids=[message.pk for message in messages])
+            functools.partial(messages_dispatch, message_ids=[message.pk for message in messages]),
+            robust=True,
         )
     return messages
 

@@ -269,7 +269,9 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 NOTIFICATIONS_RETRY_BACKOFF = env.float("NOTIFICATIONS_RETRY_BACKOFF", default=60)
 # Below Redis' visibility timeout (1 hour), so a task waiting for its retry is not redelivered.
 NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=1800)
-NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=300)
+# A message the broker refused is queued by beat's next tick (every minute; measured 15-42 s
+# after Redis returned, docs/architecture.md, Faults); one the broker lost, 60-120 s after.
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=60)
 # SMS: a dotted path to a backend (notifications/sms.py); "fallback" texts only citizens who gave
 # no email, "always" texts everyone as well, "never" turns SMS off.
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
@@ -290,8 +292,8 @@ CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 _ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO")
 SECURE_PROXY_SSL_HEADER = (_ssl_header, "https") if _ssl_header else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# The container's health probe asks over plain HTTP on loopback (docker-compose.yml).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The container's health probes ask over plain HTTP on loopback (docker-compose.yml).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -6,7 +6,8 @@ from portal import views
 # admin.site is officers.admin_site.PortalAdminSite (officers.apps.PortalAdminConfig): the
 # officers' login with two-factor and its enrolment page, /quan-tri/xac-thuc-hai-lop/.
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),  # liveness: no I/O
+    path("readyz", views.readyz, name="readyz"),  # readiness: the database, Redis
     # Before captcha.urls: its "new image" view, limited per address.
     path("captcha/refresh/", views.captcha_refresh, name="captcha-refresh"),
     path("captcha/", include("captcha.urls")),

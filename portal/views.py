@@ -1,15 +1,21 @@
-"""Site-wide pages: health check and error pages."""
+"""Site-wide pages: health checks and error pages."""
+
+import sys
 
 from captcha import views as captcha_views
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.outages import FAULTS
 from tracking import throttle
 
 
@@ -18,6 +24,48 @@ from tracking import throttle
 def healthz(request):
     """Answer that the process is up. Also the bare-view baseline of the benchmarks."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Answer whether this process can serve: the database answers, and Redis (the broker and
+    the cache) when REDIS_URL is set; 503 naming what is down. For load balancers and
+    docker-compose's healthcheck. Redis is tried directly, not through the cache, which would
+    hide an outage (core.cache is best-effort)."""
+    checks = {"database": _database_ready()}
+    if settings.REDIS_URL:
+        checks["redis"] = _redis_ready(settings.REDIS_URL)
+    ready = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if ready else "unavailable",
+            **{name: "ok" if up else "down" for name, up in checks.items()},
+        },
+        status=200 if ready else 503,
+    )
+
+
+def _database_ready() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _redis_ready(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        return bool(client.ping())
+    except (*FAULTS, redis.exceptions.RedisError):
+        return False
+    finally:
+        client.close()
 
 
 @require_GET
@@ -38,8 +86,25 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    # No context processors that could fail again: a static template.
-    return render(request, "500.html", status=500)
+    """The 500 page; the 503 page when the database cannot be reached (issue 17).
+
+    Django calls this while handling the exception, wherever it was raised (a view, the session
+    saved by its middleware), so `sys.exc_info()` tells a database outage from a bug. Neither
+    page touches the database: rendered without the request, no context processor runs.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """Tell the citizen plainly that nothing of theirs was lost (drafts, dossiers: all in the
+    database, and written in transactions) and to try again in a minute, from where they were."""
+    retry_url = request.get_full_path() if request.method == "GET" else request.path
+    response = HttpResponse(render_to_string("503.html", {"retry_url": retry_url}), status=503)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def admin_view_on_site(request, content_type_id, object_id):

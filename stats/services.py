@@ -79,7 +79,7 @@ def stats_refresh_month(*, month: datetime.date, now: datetime.datetime | None =
         )
         for row in counting.count_procedures(start, end)
     )
-    transaction.on_commit(stats_changed)
+    transaction.on_commit(stats_changed, robust=True)  # the figures are saved
     return len(tally.by_agency)
 
 

@@ -42,4 +42,4 @@ def dossier_saved(sender, instance, created=False, **kwargs) -> None:
     if created:
         return
     code = instance.code
-    transaction.on_commit(lambda: progress_forget(code))
+    transaction.on_commit(lambda: progress_forget(code), robust=True)  # the change is saved

@@ -17,21 +17,21 @@ from django.conf import settings
 from django.core.cache import caches
 from limits import RateLimitItem, RateLimitItemPerHour, parse
 from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 
 from core import ratelimits  # also registers the "django-db" storage for limits
-from core.cache import RedisCache
+from core.cache import TIMEOUTS, RedisCache
 from core.clientip import client_ip
 
 
 @cache
-def limiter() -> FixedWindowRateLimiter:
-    """One per process, made on first use (after gunicorn's fork)."""
-    return FixedWindowRateLimiter(
-        storage_from_string(
-            settings.RATELIMIT_STORAGE_URI, key_prefix=settings.RATELIMIT_KEY_PREFIX
-        )
-    )
+def limiter() -> ratelimits.FailOpenRateLimiter:
+    """One per process, made on first use (after gunicorn's fork). Best-effort: with Redis
+    down, every limit lets the visitor through (core.ratelimits.FailOpenRateLimiter), as the
+    lookup's own count does (core.cache.count_and_get)."""
+    uri = settings.RATELIMIT_STORAGE_URI
+    options = TIMEOUTS if uri.startswith(("redis://", "rediss://")) else {}
+    storage = storage_from_string(uri, key_prefix=settings.RATELIMIT_KEY_PREFIX, **options)
+    return ratelimits.FailOpenRateLimiter(storage, name=uri)
 
 
 @lru_cache(maxsize=32)

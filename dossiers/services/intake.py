@@ -3,6 +3,7 @@ a dossier."""
 
 import datetime
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -112,7 +113,8 @@ def draft_remove_file(*, draft: Draft, file_id: int) -> None:
         return
     name = draft_file.file.name
     draft_file.delete()
-    transaction.on_commit(lambda: default_storage.delete(name))
+    # A file left behind is the storage's to clean; the citizen's removal is saved.
+    transaction.on_commit(lambda: default_storage.delete(name), robust=True)
 
 
 def draft_problems(*, draft: Draft) -> dict[str, list[str]]:
@@ -153,12 +155,20 @@ def _missing(requirement: DocumentRequirement) -> str:
     }
 
 
-def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
+def dossier_submit(
+    *, draft_token: uuid.UUID, confirmed: Callable[[], bool] | None = None
+) -> Dossier | None:
     """Turn a complete draft into a dossier with status 1; idempotent per draft.
 
     Runs in one transaction: the code, the dossier, its files, its first event and the
     confirmation message are written together or not at all. A second call for the same draft
     (double click, reload, replayed POST) returns the dossier the first one created.
+
+    `confirmed` (the review's captcha) is asked under the draft's lock, once a replay has been
+    answered: a double click's second POST waits for the first, then gets its dossier, instead
+    of meeting the captcha the first one spent ("Mã xác nhận không đúng", issue 17). Refused,
+    nothing is written and None returned (the form holds the reason); the transaction still
+    commits, so that the captcha stays spent: one attempt per challenge.
     """
     with transaction.atomic():
         draft = (
@@ -178,6 +188,8 @@ def dossier_submit(*, draft_token: uuid.UUID) -> Dossier:
                 [message for messages in problems.values() for message in messages],
                 code="incomplete",
             )
+        if confirmed is not None and not confirmed():
+            return None
         procedure, agency, contact = draft.procedure, draft.agency, draft.contact
         applicant = applicant_values(procedure, draft.declaration)
         now = timezone.now()

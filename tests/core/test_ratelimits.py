@@ -1,6 +1,7 @@
 """Rate limits without Redis: counted in the database, so every worker process shares them."""
 
 import datetime
+import logging
 
 import pytest
 import time_machine
@@ -52,3 +53,29 @@ def test_the_embedded_defaults_count_in_the_database(settings):
     assert settings.REDIS_URL or settings.RATELIMIT_STORAGE_URI == "django-db://"
     if not settings.REDIS_URL:
         assert isinstance(throttle.limiter().storage, DatabaseStorage)
+
+
+def test_with_redis_unreachable_the_limits_let_visitors_through(settings, rf, caplog):
+    """tracking.throttle's limits, their counts in a Redis that is down: every check allows,
+    nothing raises, one warning (core.ratelimits.FailOpenRateLimiter)."""
+    from core.ratelimits import FailOpenRateLimiter
+    from tests.notifications.helpers import free_port
+    from tracking import throttle
+
+    settings.RATELIMIT_STORAGE_URI = f"redis://127.0.0.1:{free_port()}/0"
+    settings.VERIFY_RATE_PER_IP = "1/hour"
+    settings.LOOKUP_CAPTCHA_AFTER = 1
+    throttle.limiter.cache_clear()
+    try:
+        assert isinstance(throttle.limiter(), FailOpenRateLimiter)
+        request = rf.get("/tra-cuu/xac-thuc/")
+        with caplog.at_level(logging.WARNING, logger="core.outages"):
+            for _ in range(3):  # over the limit of one, were anything counted
+                assert not throttle.verification_limited(request, "000.01.00.H26-261201-0001")
+                throttle.record_miss(request, "000.01.00.H26-261201-0001")
+                assert not throttle.needs_captcha(request, "000.01.00.H26-261201-0001")
+                assert not throttle.captcha_refresh_limited(request)
+            throttle.clear_misses(request)
+        assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    finally:
+        throttle.limiter.cache_clear()

@@ -242,11 +242,12 @@ def test_dossier_files_are_not_on_a_public_url(client, catalogue, settings):
 def test_final_post_reads_the_draft_once(client, catalogue, django_assert_num_queries):
     review = fill_until_review(client, catalogue)
     answer = captcha_answer(client.get(review).content.decode())
-    # The session; the captcha, deleted and its answer returned in one statement (no purge of
-    # expired ones: the beat does it); dossier_submit's 10 statements in a savepoint (the test's
-    # transaction; the procedure's fields and documents are in the worker's memory from the review
-    # page); the session saved, in a savepoint too. The view itself reads no draft.
-    with django_assert_num_queries(1 + 1 + (10 + 2) + (1 + 2)):
+    # The session; in a savepoint (the test's transaction), dossier_submit's 10 statements and,
+    # under the draft's lock, the captcha, deleted and its answer returned in one statement (no
+    # purge of expired ones: the beat does it; the procedure's fields and documents are in the
+    # worker's memory from the review page); the session saved, in a savepoint too. The view
+    # itself reads no draft.
+    with django_assert_num_queries(1 + (1 + 10 + 2) + (1 + 2)):
         response = client.post(review, answer)
     assert response.status_code == 302 and Dossier.objects.count() == 1
 
