@@ -62,7 +62,12 @@ def storage_backend(storage_url: str) -> dict:
             f"(hỗ trợ: {', '.join(PARAMETERS)})."
         )
     options = {PARAMETERS[key]: value for key, value in query.items()}
-    options["querystring_expire"] = int(options.get("querystring_expire", SIGNED_URL_SECONDS))
+    expire = options.get("querystring_expire", str(SIGNED_URL_SECONDS))
+    if not expire.isdigit() or int(expire) < 1:
+        raise ImproperlyConfigured(
+            f"STORAGE_URL: expire phải là số giây dương, không phải {expire!r}."
+        )
+    options["querystring_expire"] = int(expire)
     if "endpoint_url" in options:
         # MinIO and most S3-compatible servers answer at one host for every bucket.
         options.setdefault("addressing_style", "path")

@@ -76,6 +76,8 @@ def test_storage_url_selects_the_bucket_with_signed_urls_of_a_minute():
         "s3://?endpoint_url=http://minio:9000",  # no bucket
         "s3://key:secret@portal",  # keys belong in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
         "s3://portal?endpoint=http://minio:9000",  # a misspelt parameter
+        "s3://portal?expire=soon",  # seconds, a positive number
+        "s3://portal?expire=0",
     ],
 )
 def test_a_storage_url_it_cannot_read_in_full_stops_the_portal(url):
@@ -306,3 +308,28 @@ def test_the_stored_confirmation_is_a_redirect_for_its_session(
         and again["Location"].split("?")[0] == (response["Location"].split("?")[0])
     )
     assert Client().get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_chromium_downloads_the_confirmation_through_the_signed_url(
+    page, live_server, catalogue, object_storage
+):
+    """A real browser follows the portal's redirect to the bucket (another origin) and saves the
+    file under the portal's name: no page of the bucket is shown, no policy is broken."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
+    session = SessionStore()
+    session["dossiers"] = [dossier.code]
+    session.create()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": session.session_key, "url": live_server.url}]
+    )
+    page.goto(f"/ho-so/{dossier.code}/da-nop/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải xác nhận nộp hồ sơ (PDF)").click()
+    assert download.value.suggested_filename == f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
+    assert download.value.url.startswith(f"{object_storage.url}/{BUCKET}/receipts/")
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read().startswith(b"%PDF-")
