@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.rate_counts_purge_expired",
         "schedule": crontab(minute=41),
     },
+    # Files a killed worker or a rolled-back transaction left behind (core.storedfiles).
+    "stored-files-purge": {
+        "task": "core.tasks.stored_files_purge",
+        "schedule": crontab(hour=3, minute=23),
+    },
     "captchas-purge-expired": {
         "task": "dossiers.tasks.captchas_purge_expired",
         "schedule": crontab(minute="*/5"),
