@@ -165,6 +165,7 @@ def test_workers_render_a_receipt_and_freeze_the_heap_before_their_work(hook):
             assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+        celery._unprepared = False  # no later eager task of this session prepares the process
 
 
 @pytest.mark.parametrize("hook", ["gunicorn", "celery"])
@@ -182,6 +183,7 @@ def test_worker_warm_up_is_optional(hook, settings):
     else:
         celery.prepare_worker_process()
         celery.prepare_before_first_task()
+        assert not celery._unprepared
     assert gc.get_freeze_count() == 0
 
 
