@@ -41,7 +41,8 @@ def test_every_file_field_is_known():
 
 
 @pytest.mark.django_db
-def test_old_orphans_go_referenced_and_young_files_stay(catalogue, caplog):
+def test_old_orphans_go_referenced_and_young_files_stay(catalogue, caplog, monkeypatch):
+    monkeypatch.setattr("core.storedfiles.BATCH", 3)  # several batches, as a real storage has
     khai_sinh, long_bien = catalogue["khai_sinh"], catalogue["long_bien"]
     dossier = submitted(khai_sinh, long_bien)
     draft = complete_draft(khai_sinh, long_bien)  # a draft being written: its files are kept
