@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 
 from django.apps import apps
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 
@@ -42,31 +42,41 @@ def stored_files_purge_orphans(
     *,
     grace: datetime.timedelta = GRACE,
     now: datetime.datetime | None = None,
-    storage: Storage | None = None,
     dry_run: bool = False,
 ) -> list[str]:
     """Delete the stored files no row refers to and older than `grace`; return their names.
 
-    Only the folders the file fields store into are walked (the first segment of their names),
-    not the whole storage: whatever else shares it is not ours to judge. `dry_run` lists what
-    would go and deletes nothing.
+    Each storage the file fields use is walked (the default one, and any a field names), and in
+    it only the folders its fields store into (the first segment of their names), not the whole
+    storage: whatever else shares it is not ours to judge. A name is kept if any file field of
+    any model holds it. `dry_run` lists what would go and deletes nothing.
     """
-    storage = storage or default_storage
-    now = now or timezone.now()
+    before = (now or timezone.now()) - grace
     fields = file_fields()
     removed: list[str] = []
-    batch: list[str] = []
-    for name in _walk(storage, roots=_roots(fields)):
-        batch.append(name)
-        if len(batch) >= BATCH:
-            removed += _purge(storage, batch, fields, before=now - grace, dry_run=dry_run)
-            batch = []
-    if batch:
-        removed += _purge(storage, batch, fields, before=now - grace, dry_run=dry_run)
+    for storage, own in _by_storage(fields):
+        batch: list[str] = []
+        for name in _walk(storage, roots=_roots(own)):
+            batch.append(name)
+            if len(batch) >= BATCH:
+                removed += _purge(storage, batch, fields, before=before, dry_run=dry_run)
+                batch = []
+        if batch:
+            removed += _purge(storage, batch, fields, before=before, dry_run=dry_run)
     logger.info(
         "%s %s stored files no row refers to", "Found" if dry_run else "Removed", len(removed)
     )
     return removed
+
+
+def _by_storage(
+    fields: list[models.FileField],
+) -> list[tuple[Storage, list[models.FileField]]]:
+    """The fields grouped by the storage they write to (most share `default_storage`)."""
+    groups: dict[int, tuple[Storage, list[models.FileField]]] = {}
+    for field in fields:
+        groups.setdefault(id(field.storage), (field.storage, []))[1].append(field)
+    return list(groups.values())
 
 
 def _purge(

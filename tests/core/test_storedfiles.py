@@ -126,3 +126,22 @@ def test_grace_is_a_day():
     from core.storedfiles import GRACE
 
     assert datetime.timedelta(hours=12) < GRACE <= datetime.timedelta(days=2)
+
+
+@pytest.mark.django_db
+def test_a_field_with_a_storage_of_its_own_is_walked_there(catalogue, monkeypatch, tmp_path):
+    """As a field given object storage would be (the default storage elsewhere)."""
+    from django.core.files.storage import FileSystemStorage
+
+    other = FileSystemStorage(location=tmp_path / "other")
+    monkeypatch.setattr(RequiredDocument._meta.get_field("template"), "storage", other)
+    document = RequiredDocument.objects.filter(procedure=catalogue["khai_sinh"]).first()
+    names = []
+    for name in ("procedures/x/templates/kept.docx", "procedures/x/templates/orphan.docx"):
+        name = other.save(name, ContentFile(b"PK"))
+        os.utime(other.path(name), (time.time() - 3 * 86400,) * 2)
+        names.append(name)
+    RequiredDocument.objects.filter(pk=document.pk).update(template=names[0])
+
+    assert stored_files_purge_orphans() == [names[1]]
+    assert other.exists(names[0]) and not other.exists(names[1])
