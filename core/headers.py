@@ -36,8 +36,9 @@ def no_store(view):
 
 
 def file_response(file, *, content_type: str, filename: str) -> HttpResponse:
-    """A download of a stored file (a FieldFile) under a name the portal made (never the one the
-    uploader gave, such as "a.pdf.exe"), sandboxed, not sniffed, not cached.
+    """A download of a stored file (a FieldFile; or a File of bytes in hand, streamed) under a
+    name the portal made (never the one the uploader gave, such as "a.pdf.exe"), sandboxed, not
+    sniffed, not cached.
 
     The caller has checked who asks; what is left is moving bytes, which a sync worker should not
     do. In object storage: a redirect to a signed URL valid a minute, whose answer the bucket gives

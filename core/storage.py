@@ -89,8 +89,9 @@ def storage_backend(storage_url: str) -> dict:
 
 def signed_url(file, *, filename: str, content_type: str) -> str | None:
     """Return a short-lived URL of the bucket for `file`, downloaded as `filename` with
-    `content_type` and kept by no cache; None when the file is not in object storage."""
-    sign = getattr(file.storage, "download_url", None)
+    `content_type` and kept by no cache; None when the file is not in object storage (or in no
+    storage: bytes just rendered)."""
+    sign = getattr(getattr(file, "storage", None), "download_url", None)
     if sign is None:
         return None
     return sign(file.name, filename=filename, content_type=content_type)
@@ -101,6 +102,6 @@ def internal_redirect(file) -> str | None:
     for X-Accel-Redirect: the proxy sends the file and the worker is free at once. None when no
     such location is configured, or the file is not on the local disk the proxy shares."""
     prefix = getattr(settings, "FILES_INTERNAL_REDIRECT", "")
-    if not prefix or not isinstance(file.storage, FileSystemStorage):
+    if not prefix or not isinstance(getattr(file, "storage", None), FileSystemStorage):
         return None
     return f"/{prefix.strip('/')}/{quote(file.name)}"

@@ -4,6 +4,7 @@ Anonymous citizens have no account; the session remembers their own drafts and d
 ones they proved with the second factor on the lookup page).
 """
 
+from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 
 from core.headers import file_response
@@ -57,10 +58,10 @@ def pdf_file_response(file, *, stem: str) -> HttpResponse:
 
 def issued_pdf_response(dossier, field: str, *, issue, stem: str) -> HttpResponse:
     """Serve the confirmation or the receipt (Mẫu 01) kept in `dossier`'s `field` like any
-    stored file, `issue` (dossiers.receipts) rendering and storing it first if no one has yet:
-    from then on a download costs the worker a redirect, not the PDF's bytes."""
-    if not getattr(dossier, field):
-        issue(dossier=dossier)
-        if not getattr(dossier, field):  # stored under the row's lock by another request
-            dossier.refresh_from_db(fields=[field])
-    return pdf_file_response(getattr(dossier, field), stem=stem)
+    stored file: from object storage, a redirect, not the PDF's bytes through the worker. The
+    first download renders it with `issue` (dossiers.receipts, which stores it once this request
+    commits) and answers the bytes in hand."""
+    stored = getattr(dossier, field)
+    if not stored:
+        stored = ContentFile(issue(dossier=dossier))
+    return pdf_file_response(stored, stem=stem)

@@ -2,6 +2,8 @@
 receipt Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" issued at acceptance, and the summary
 their messages carry."""
 
+import functools
+import logging
 from collections.abc import Iterable
 
 from django.core import signing
@@ -20,6 +22,7 @@ from procedures.constants import CopyType, ProcessingTimeKind
 from procedures.models import Agency, Procedure
 from procedures.selectors import procedure_parts
 
+logger = logging.getLogger(__name__)
 ORIGINAL_COPY_TYPES = {CopyType.ORIGINAL, CopyType.ORIGINAL_OR_CERTIFIED}
 
 
@@ -209,21 +212,54 @@ def warm_up() -> bytes:
 
 
 def _stored_pdf(dossier: Dossier, field: str, render, name: str) -> bytes:
-    """Return the PDF kept in `field` of the dossier, rendering and storing it the first time
-    only (under the row's lock: two first downloads render it once)."""
+    """Return the PDF kept in `field` of the dossier; the first time, render it and store it once
+    the current transaction commits.
+
+    The confirmation email renders it inside the outbox's send attempt, a transaction that rolls
+    back when the SMTP server refuses the message: a file stored there would be left behind by
+    every failed attempt, each retry storing another copy under a new name. Stored after the
+    commit, a failed attempt stores nothing, and the attempt that succeeds stores one file.
+    """
     if not getattr(dossier, field):
-        with transaction.atomic():
-            locked = (
-                Dossier.objects.select_for_update(of=("self",))
-                .select_related("procedure", "receiving_agency__province")
-                .get(pk=dossier.pk)
+        fresh = Dossier.objects.select_related("procedure", "receiving_agency__province").get(
+            pk=dossier.pk
+        )
+        if not getattr(fresh, field):
+            pdf = render(fresh)
+            transaction.on_commit(
+                functools.partial(_store, dossier=dossier, field=field, name=name, pdf=pdf),
+                # The email or the download succeeded: a copy that failed to store is rendered
+                # again when next asked for.
+                robust=True,
             )
-            if not getattr(locked, field):
-                getattr(locked, field).save(name, ContentFile(render(locked)), save=False)
-                locked.save(update_fields=[field, "updated_at"])
-            setattr(dossier, field, getattr(locked, field))
+            return pdf
+        setattr(dossier, field, getattr(fresh, field))
     with getattr(dossier, field).open("rb") as handle:
         return handle.read()
+
+
+def _store(*, dossier: Dossier, field: str, name: str, pdf: bytes) -> None:
+    """Store `pdf` as `field` of the dossier unless another process stored it first.
+
+    The row is set by a conditional UPDATE rather than under a lock: of two first downloads, the
+    one that finds the field set deletes its own copy, so every stored file has its row.
+    """
+    file_field = Dossier._meta.get_field(field)
+    stored = file_field.storage.save(file_field.generate_filename(dossier, name), ContentFile(pdf))
+    try:
+        updated = Dossier.objects.filter(pk=dossier.pk, **{field: ""}).update(
+            **{field: stored, "updated_at": timezone.now()}
+        )
+    except BaseException:
+        file_field.storage.delete(stored)
+        raise
+    if updated:
+        setattr(dossier, field, stored)
+    else:
+        file_field.storage.delete(stored)
+        logger.info(
+            "Dossier %s: %s stored by another process; copy %s removed", dossier.pk, field, stored
+        )
 
 
 def dossier_confirmation_pdf(*, dossier: Dossier) -> bytes:

@@ -12,12 +12,29 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+# A pool process must tell the pool it is up within worker_proc_alive_timeout (4 s by default) of
+# its start, or it is killed: a warm-up there (1.3 s, many more under load) made new processes miss
+# it, in a crash loop after a broker reconnect. They prepare before their first task instead, in
+# the thread that runs the tasks (WeasyPrint's fonts are per thread), the pool long up.
+_unprepared = False
+
+
 @signals.worker_process_init.connect
 def prepare_worker_process(**kwargs):
-    """Each pool process renders the confirmation emails' receipts (dossiers.workers.prepare)."""
-    from dossiers.workers import prepare
+    """Mark this pool process to prepare itself before its first task."""
+    global _unprepared
+    _unprepared = True
 
-    prepare()
+
+@signals.task_prerun.connect
+def prepare_before_first_task(**kwargs):
+    """The first task of a pool process prepares it (dossiers.workers.prepare), once."""
+    global _unprepared
+    if _unprepared:
+        _unprepared = False
+        from dossiers.workers import prepare
+
+        prepare()
 
 
 app.conf.beat_schedule = {
@@ -29,6 +46,11 @@ app.conf.beat_schedule = {
     "rate-counts-purge-expired": {
         "task": "core.tasks.rate_counts_purge_expired",
         "schedule": crontab(minute=41),
+    },
+    # Files a killed worker or a rolled-back transaction left behind (core.storedfiles).
+    "stored-files-purge": {
+        "task": "core.tasks.stored_files_purge",
+        "schedule": crontab(hour=3, minute=23),
     },
     "captchas-purge-expired": {
         "task": "dossiers.tasks.captchas_purge_expired",

@@ -262,6 +262,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Celery would otherwise connect anew for every task. notifications' tasks (one runs every
 # minute) start by dropping a connection that broke or outlived CONN_MAX_AGE.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+# Workers render a receipt and freeze the heap before their work (dossiers.workers).
+WORKER_WARM_UP = env.bool("WORKER_WARM_UP", default=True)
 
 # Notifications (notifications/): retries with exponential backoff and jitter, then "failed";
 # pending messages not handled REQUEUE_AFTER seconds after they were due are queued again.

@@ -140,23 +140,51 @@ def test_cache_and_broker_use_redis():
 
 
 @pytest.mark.parametrize("hook", ["gunicorn", "celery"])
-def test_workers_render_a_receipt_and_freeze_the_heap_when_they_start(hook):
+def test_workers_render_a_receipt_and_freeze_the_heap_before_their_work(hook):
     import gc
     import runpy
 
-    from portal.celery import prepare_worker_process
+    from portal import celery
 
-    if hook == "gunicorn":  # docker-compose's web: gunicorn -c portal/gunicorn.conf.py
-        config = runpy.run_path(str(settings.BASE_DIR / "portal" / "gunicorn.conf.py"))
-        start = lambda: config["post_worker_init"](None)  # noqa: E731
-    else:
-        start = prepare_worker_process
     assert gc.get_freeze_count() == 0
     try:
-        start()  # no database access: pytest-django would refuse it here
-        assert gc.get_freeze_count() > 10_000
+        if hook == "gunicorn":  # docker-compose's web: gunicorn -c portal/gunicorn.conf.py
+            config = runpy.run_path(str(settings.BASE_DIR / "portal" / "gunicorn.conf.py"))
+            config["post_worker_init"](None)  # no database access: pytest-django would refuse it
+        else:
+            # A pool process starts at once (Celery kills one not up within 4 s), and prepares
+            # itself before its first task, then never again.
+            celery.prepare_worker_process()
+            assert gc.get_freeze_count() == 0
+            celery.prepare_before_first_task()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000
+        if hook == "celery":
+            gc.unfreeze()
+            celery.prepare_before_first_task()
+            assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+        celery._unprepared = False  # no later eager task of this session prepares the process
+
+
+@pytest.mark.parametrize("hook", ["gunicorn", "celery"])
+def test_worker_warm_up_is_optional(hook, settings):
+    import gc
+    import runpy
+
+    from portal import celery
+
+    settings.WORKER_WARM_UP = False
+    if hook == "gunicorn":
+        runpy.run_path(str(settings.BASE_DIR / "portal" / "gunicorn.conf.py"))["post_worker_init"](
+            None
+        )
+    else:
+        celery.prepare_worker_process()
+        celery.prepare_before_first_task()
+        assert not celery._unprepared
+    assert gc.get_freeze_count() == 0
 
 
 def test_collectstatic_works_with_the_production_storage(tmp_path):

@@ -211,10 +211,13 @@ def test_confirmation_is_rendered_once_and_stored(
     dossier = Dossier.objects.get()
     assert dossier.confirmation and not dossier.receipt  # rendered for the confirmation email
     dossier.confirmation.delete()  # as if the email were still queued: a download renders it
-    # The session and the dossier (only what a download reads); then, in a savepoint (the test's
-    # transaction): the dossier locked with its procedure, agency and province, its documents,
-    # the update.
-    with django_assert_num_queries(2 + (1 + 1 + 1) + 2):
+    # The session and the dossier (only what a download reads); then the dossier read again with
+    # its procedure, agency and province, its documents; after the commit, the update that stores
+    # it.
+    with (
+        django_assert_num_queries(2 + (1 + 1 + 1)),  # no savepoint: no lock held to render
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     dossier.refresh_from_db()
     assert dossier.confirmation and first.startswith(b"%PDF-")

@@ -166,19 +166,28 @@ class RedisServer:
 
 
 class CeleryWorker:
-    """`celery -A portal worker` as deployed (acks_late, prefetch 1), with one solo process."""
+    """`celery -A portal worker` as deployed (acks_late, prefetch 1), with one solo process, or
+    another `app` and `pool` (prefork, with `concurrency` processes)."""
 
-    def __init__(self, *, env: dict[str, str], log_path: Path):
+    def __init__(
+        self,
+        *,
+        env: dict[str, str],
+        log_path: Path,
+        app: str = "portal",
+        pool: str = "solo",
+        concurrency: int = 1,
+    ):
         self.env = env
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
         self.command = [
             str(Path(sys.executable).parent / "celery"),
             "-A",
-            "portal",
+            app,
             "worker",
-            "--pool=solo",
-            "--concurrency=1",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
             "--prefetch-multiplier=1",
             "--without-heartbeat",
             "--without-mingle",
@@ -204,6 +213,18 @@ class CeleryWorker:
         if self.process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited:\n{self.log_tail()}")
         return b" ready." in self.log_path.read_bytes()
+
+    def pool_pids(self) -> list[int]:
+        """The worker's pool processes (its children; none with the solo pool)."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
 
     def kill(self) -> None:
         """SIGKILL, as the OOM killer or a power cut would: no cleanup, no acknowledgement."""

@@ -8,6 +8,7 @@ aiosmtpd server started here. Rows are committed (transactional_db) so the worke
 import contextlib
 import dataclasses
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -37,6 +38,7 @@ class Stack:
     sink: SmtpSink
     redis: RedisServer
     worker: CeleryWorker
+    media: Path  # the worker's MEDIA_ROOT
 
     def wait(self, condition, what: str, timeout: float = 30):
         try:
@@ -104,7 +106,7 @@ def stack(django_db_setup, tmp_path_factory):
         try:
             worker.start()
             with celery_broker(redis_server.url):
-                yield Stack(sink=sink, redis=redis_server, worker=worker)
+                yield Stack(sink=sink, redis=redis_server, worker=worker, media=folder / "media")
         finally:
             worker.stop()
 
@@ -163,6 +165,27 @@ def test_smtp_failing_twice_then_succeeding_is_delivered_once(live):
     assert message.attempts == 3 and message.last_error.startswith("SMTPDataError: (451")
     assert live.sink.refused == 2
     assert [m["To"] for m in live.sink.messages()] == ["busy@example.vn"]
+
+
+def stored_files(media: Path) -> set[str]:
+    return {path.relative_to(media).as_posix() for path in media.rglob("*") if path.is_file()}
+
+
+def test_a_failed_attempt_leaves_no_file_and_the_retry_stores_one(live, catalogue):
+    before = stored_files(live.media)
+    live.sink.refuse["an.nguyen@example.vn"] = 2
+    dossier = submitted(catalogue["khai_sinh"], catalogue["long_bien"])
+    message = Message.objects.get(subject_id=dossier.pk)
+    live.wait_sent(message)
+    message.refresh_from_db()
+    assert message.attempts == 3 and live.sink.refused == 2
+    dossier.refresh_from_db()
+    # Before: one copy per attempt ("<code>-xac-nhan.pdf", then "<code>-xac-nhan_AbC1234.pdf"…),
+    # the failed attempts' copies named by no row.
+    assert stored_files(live.media) - before == {dossier.confirmation.name}
+    [email] = live.sink.messages()
+    [pdf] = [part for part in email.walk() if part.get_content_type() == "application/pdf"]
+    assert (live.media / dossier.confirmation.name).read_bytes() == pdf.get_payload(decode=True)
 
 
 def test_a_worker_killed_mid_send_sends_once(live, settings):
