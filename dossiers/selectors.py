@@ -73,22 +73,48 @@ def draft_total_size(*, draft: Draft) -> int:
     return draft.files.aggregate(total=Sum("size"))["total"] or 0
 
 
+def _session_dossier(
+    *, code: str, session_codes: list[str], session_drafts: Sequence[str]
+) -> QuerySet[Dossier] | None:
+    """The dossier `code`, as a queryset, if this browser session submitted it, else None."""
+    dossiers = Dossier.objects.filter(code=code)
+    if code not in session_codes:
+        if not session_drafts:
+            return None
+        dossiers = dossiers.filter(draft__token__in=session_drafts)
+    return dossiers
+
+
 def dossier_for_session(
     *, code: str, session_codes: list[str], session_drafts: Sequence[str] = ()
 ) -> Dossier | None:
     """Return the dossier `code` if this browser session submitted it, else None: the session
     remembers its code, or the draft it was made from (a submission whose request failed after
     the commit never got to remember the code; its success page must still answer, issue 17)."""
-    dossiers = Dossier.objects.filter(code=code)
-    if code not in session_codes:
-        if not session_drafts:
-            return None
-        dossiers = dossiers.filter(draft__token__in=session_drafts)
+    dossiers = _session_dossier(
+        code=code, session_codes=session_codes, session_drafts=session_drafts
+    )
+    if dossiers is None:
+        return None
     return (
         dossiers.select_related("procedure", "receiving_agency")
         .prefetch_related("documents")
         .first()
     )
+
+
+def dossier_papers_for_session(
+    *, code: str, session_codes: list[str], session_drafts: Sequence[str] = ()
+) -> Dossier | None:
+    """As `dossier_for_session`, with only what a download of the dossier's confirmation or
+    receipt reads, in one query: once the file is a redirect, this check is most of what such a
+    download costs."""
+    dossiers = _session_dossier(
+        code=code, session_codes=session_codes, session_drafts=session_drafts
+    )
+    if dossiers is None:
+        return None
+    return dossiers.only("pk", "code", "received_at", "confirmation", "receipt").first()
 
 
 # --- Back-office ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.headers import no_store
 from dossiers import display, receipts, selectors, services
-from dossiers.access import DOSSIERS, DRAFTS, remember, remembered, stored_file_response
+from dossiers.access import (
+    DOSSIERS,
+    DRAFTS,
+    issued_pdf_response,
+    remember,
+    remembered,
+    stored_file_response,
+)
 from dossiers.constants import WizardStep
 from dossiers.forms import (
     AgencyForm,
@@ -229,9 +236,10 @@ def _submit(request, token):
     return _review(request, draft, form, error)
 
 
-def _submitted(request, code):
-    """The dossier `code` if this session submitted it (by its code or its draft), or 404."""
-    dossier = selectors.dossier_for_session(
+def _submitted(request, code, *, select=selectors.dossier_for_session):
+    """The dossier `code` if this session submitted it (by its code or its draft), or 404;
+    `select` reads it (a download of its papers needs less than its page)."""
+    dossier = select(
         code=code,
         session_codes=remembered(request, DOSSIERS),
         session_drafts=remembered(request, DRAFTS),
@@ -253,19 +261,16 @@ def success(request, code):
     )
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @no_store
 def confirmation(request, code):
     """The confirmation of the online submission, for the session that submitted it."""
-    dossier = _submitted(request, code)
-    return _pdf(
-        receipts.dossier_confirmation_pdf(dossier=dossier), f"xac-nhan-nop-ho-so-{dossier.code}.pdf"
+    dossier = _submitted(request, code, select=selectors.dossier_papers_for_session)
+    return issued_pdf_response(
+        dossier,
+        "confirmation",
+        issue=receipts.dossier_confirmation_pdf,
+        stem=f"xac-nhan-nop-ho-so-{dossier.code}",
     )
 
 
@@ -273,10 +278,16 @@ def confirmation(request, code):
 @no_store
 def receipt(request, code):
     """Mẫu 01, once the desk has accepted the dossier."""
-    dossier = selectors.dossier_for_session(code=code, session_codes=remembered(request, DOSSIERS))
+    codes = remembered(request, DOSSIERS)
+    dossier = selectors.dossier_papers_for_session(code=code, session_codes=codes)
     if dossier is None or dossier.received_at is None:
         raise Http404
-    return _pdf(receipts.dossier_receipt_pdf(dossier=dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+    return issued_pdf_response(
+        dossier,
+        "receipt",
+        issue=receipts.dossier_receipt_pdf,
+        stem=f"giay-tiep-nhan-{dossier.code}",
+    )
 
 
 @require_GET

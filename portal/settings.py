@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import storage_backend
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -202,9 +204,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-# No MEDIA_URL is routed: uploaded files are served only by views that check who asks.
+# No MEDIA_URL is routed: stored files are served only by views that check who asks. STORAGE_URL
+# (s3://bucket?endpoint_url=…) keeps them in object storage for several web nodes (core.storage);
+# FILES_INTERNAL_REDIRECT (/_protected/) hands a local file to nginx once checked.
+FILES_INTERNAL_REDIRECT = env.str("FILES_INTERNAL_REDIRECT", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_backend(env.str("STORAGE_URL", default="")),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",

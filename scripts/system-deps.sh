@@ -5,8 +5,9 @@ set -euo pipefail
 
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-runtime}" = "test" ]; then
-  # Browser tests drive Debian's chromium; PDF checks use pdftotext.
-  want+=(chromium poppler-utils)
+  # Browser tests drive Debian's chromium; PDF checks use pdftotext; tests/test_proxy.py runs
+  # deploy/nginx.conf in Debian's nginx (only in a subprocess of the test, never as a service).
+  want+=(chromium poppler-utils nginx)
 fi
 
 missing=()

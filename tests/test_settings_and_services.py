@@ -206,7 +206,13 @@ def test_docker_compose_keeps_the_secure_defaults():
         assert f"{name}: ${{{name}:-1}}" in text
     assert "OTP_REQUIRED: ${OTP_REQUIRED:-1}" in text
     assert "SECURE_PROXY_SSL_HEADER: ${SECURE_PROXY_SSL_HEADER:-HTTP_X_FORWARDED_PROTO}" in text
-    assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-0}" in text
+    # One proxy, nginx, in front of the web nodes and the only way in (issue 17): it overwrites
+    # X-Forwarded-Proto and appends the client's address to X-Forwarded-For.
+    assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-1}" in text
+    assert text.count('- "8000:8000"') == 1 and "./deploy/nginx.conf:" in text
+    proxy = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in proxy
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in proxy
 
 
 @pytest.mark.django_db

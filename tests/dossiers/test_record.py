@@ -252,7 +252,7 @@ def test_links_use_site_url_or_else_the_address_the_request_came_in_on(catalogue
     browser.cookies["sessionid"] = session.session_key
     pdf = browser.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf")
     assert pdf.status_code == 200
-    text = one_line(pdf_text(pdf.content))
+    text = one_line(pdf_text(pdf.getvalue()))
     assert "http://192.168.1.20:8765/tra-cuu/?ma=" in text
     assert "127.0.0.1:8000" not in text
 

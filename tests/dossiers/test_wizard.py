@@ -196,7 +196,7 @@ def test_confirmation_only_for_the_submitting_session(client, catalogue):
     submit(client, fill_until_review(client, catalogue))
     dossier = Dossier.objects.get()
     response = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.status_code == 200 and response.getvalue().startswith(b"%PDF-")
     assert Client().get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").status_code == 404
     # Not accepted yet: no Mẫu 01 for anyone.
     assert client.get(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
@@ -211,17 +211,18 @@ def test_confirmation_is_rendered_once_and_stored(
     dossier = Dossier.objects.get()
     assert dossier.confirmation and not dossier.receipt  # rendered for the confirmation email
     dossier.confirmation.delete()  # as if the email were still queued: a download renders it
-    # The session, the dossier and its documents; then the dossier read again with its
-    # procedure, agency and province, its documents; after the commit, the update that stores it.
+    # The session and the dossier (only what a download reads); then the dossier read again with
+    # its procedure, agency and province, its documents; after the commit, the update that stores
+    # it.
     with (
-        django_assert_num_queries(3 + (1 + 1 + 1)),  # no savepoint: no lock held to render
+        django_assert_num_queries(2 + (1 + 1 + 1)),  # no savepoint: no lock held to render
         django_capture_on_commit_callbacks(execute=True),
     ):
-        first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
+        first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     dossier.refresh_from_db()
     assert dossier.confirmation and first.startswith(b"%PDF-")
-    with django_assert_num_queries(3):  # session, dossier (+ its documents); no rendering, no write
-        second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").content
+    with django_assert_num_queries(2):  # session, dossier; no rendering, no write
+        second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     assert first == second
 
 
