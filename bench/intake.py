@@ -199,6 +199,7 @@ def make_drafts(
     from django.utils.crypto import get_random_string
 
     from dossiers.models import Draft, DraftFile, upload_path
+    from procedures.selectors import procedure_parts
 
     now = timezone.now()
     store = SessionStore()
@@ -257,7 +258,8 @@ def make_drafts(
     with transaction.atomic():
         Draft.objects.bulk_create(drafts, batch_size=1000)
         for draft in drafts:
-            for document in draft.procedure.documents.all():
+            # What the wizard's attachments step asks for: not the declaration filled online.
+            for document in procedure_parts(draft.procedure).uploads:
                 name = upload_path(None, "giay-to.pdf")
                 path = media_root / name
                 path.parent.mkdir(parents=True, exist_ok=True)

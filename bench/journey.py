@@ -99,6 +99,8 @@ def parse_args(argv=None):
 
 def journey_plans(count: int, *, rng: random.Random, agency: str) -> list[dict]:
     """`count` journeys: procedure, agency, declaration, documents and contact, as form fields."""
+    from procedures.selectors import procedure_parts
+
     pairs = intake.intake_pairs(agency)
     plans = []
     for index in range(count):
@@ -113,7 +115,7 @@ def journey_plans(count: int, *, rng: random.Random, agency: str) -> list[dict]:
                     name: ("on" if value is True else str(value))
                     for name, value in declaration.items()
                 },
-                "documents": [document.pk for document in procedure.documents.all()],
+                "documents": [document.pk for document in procedure_parts(procedure).uploads],
                 "contact": {
                     "ho_ten": person["name"],
                     "email": person["email"],

@@ -96,7 +96,9 @@ def dossier_summary(
 def _document_rows(dossier: Dossier) -> list[dict]:
     """What the dossier holds, one row per document: its name, the kind of copy (as received on
     paper, or as the procedure asks for it online), and how many (papers, or files online). An
-    online dossier's declaration, filled in the wizard, comes first: part of it, though no file."""
+    online dossier's declaration, filled in the wizard, comes first: part of it, though no file
+    ("—"), until a file comes for it too (a supplement may ask for the signed paper form): then
+    its count is the files'."""
     parts = procedure_parts(dossier.procedure)
     rows: dict[str, dict] = {}
     if dossier.channel == Channel.ONLINE and dossier.declaration:
@@ -104,7 +106,7 @@ def _document_rows(dossier: Dossier) -> list[dict]:
             rows[document.name] = {
                 "name": document.name,
                 "copy_type": _("Tờ khai điện tử"),
-                "count": "—",
+                "count": None,  # printed "—"
             }
     copy_types = {d.name: d.get_copy_type_display() for d in parts.documents}
     for held in dossier.documents.all():
@@ -119,7 +121,7 @@ def _document_rows(dossier: Dossier) -> list[dict]:
             row = rows.setdefault(
                 name, {"name": name, "copy_type": copy_types.get(name, ""), "count": 0}
             )
-            row["count"] += 1
+            row["count"] = (row["count"] or 0) + 1
     return list(rows.values())
 
 

@@ -264,6 +264,28 @@ def test_a_dossier_with_the_witness_statement_lists_what_was_sent(catalogue, bir
 
 
 @pytest.mark.django_db
+def test_a_file_for_the_online_declaration_is_counted_on_its_row(catalogue, birth_alternatives):
+    """A supplement may bring the signed paper declaration as a file: the declaration's row then
+    counts it (it printed "—" and adding a file to it was a 500)."""
+    draft = draft_with(catalogue, [birth_alternatives["witness"]])
+    dossier = services.dossier_submit(draft_token=draft.token)
+    dossier.documents.create(
+        document=birth_alternatives["declaration"],
+        document_name="Tờ khai đăng ký khai sinh",
+        file="uploads/to-khai-ky.pdf",
+        original_name="to-khai-ky.pdf",
+        content_type="application/pdf",
+        size=100,
+    )
+    text = " ".join(pdf_text(receipts.render_confirmation(dossier)).split())
+    assert "1 Tờ khai đăng ký khai sinh 1 2 Văn bản của người làm chứng" in text
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=dossier.submitted_at)
+    dossier.refresh_from_db()
+    text = " ".join(pdf_text(receipts.render_receipt(dossier)).split())
+    assert "1 Tờ khai đăng ký khai sinh Tờ khai điện tử 1 2 Văn bản" in text
+
+
+@pytest.mark.django_db
 def test_legacy_agencies_take_no_new_dossiers(catalogue, legacy_agency):
     draft = complete_draft(catalogue["khai_sinh"], None)
     with pytest.raises(ValidationError) as error:
