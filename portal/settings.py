@@ -8,11 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.storage import storage_backend
+from portal.policies import PERMISSIONS_POLICY_NONE, content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -306,43 +306,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Content-Security-Policy (django-csp 4): only the portal's own files run or style a page; no
-# inline script or style (the JS and CSS live in static/), no plugin, no framing, forms post only
-# here. Images: the portal's own (captcha, QR codes) and data: URIs (Bootstrap's CSS draws its
-# icons as SVG data URIs). Files people uploaded are served with a sandbox policy of their own
-# (core.headers.file_response). CSP_REPORT_URI sends violations to a collector, if one is run.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-        **({"report-uri": [env.str("CSP_REPORT_URI")]} if env.str("CSP_REPORT_URI", "") else {}),
-    },
-}
-# Permissions-Policy: the portal uses no device feature; a page of it cannot ask for one.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "usb",
-    )
-}
+# Content-Security-Policy (django-csp 4) and Permissions-Policy: portal/policies.py says why.
+# CSP_REPORT_URI sends violations to a collector, if one is run.
+CONTENT_SECURITY_POLICY = content_security_policy(report_uri=env.str("CSP_REPORT_URI", ""))
+PERMISSIONS_POLICY = PERMISSIONS_POLICY_NONE
 
 # The portal itself.
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng dịch vụ công trực tuyến")
