@@ -60,11 +60,15 @@ class Stack:
 @contextlib.contextmanager
 def celery_broker(url: str):
     """Publish from this process to `url` for real, instead of running tasks in-process."""
+    from kombu import pools
+
     from portal.celery import app
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps its connection and producer pools in global groups keyed by the broker's
+        # URL: closing only the app's connection pool left the producer pool of the same URL
+        # holding it, closed, for every later test ("Acquire on closed pool"). Reset them all.
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
