@@ -168,19 +168,24 @@ def render_receipt(dossier: Dossier) -> bytes:
         dossier.events.filter(action=EventAction.ACCEPT).order_by("-created_at", "-pk").first()
     )
     return _render_receipt(
-        dossier, _document_rows(dossier), officer=accepted.actor_name if accepted else ""
+        dossier,
+        _document_rows(dossier),
+        officer=accepted.actor_name if accepted else "",
+        # The appointment given at acceptance, even if Mẫu 01 is first printed after an apology
+        # (Mẫu 04) moved it: the slip records the acceptance.
+        appointment_at=accepted.appointment_at if accepted else dossier.appointment_at,
     )
 
 
-def _render_receipt(dossier: Dossier, documents: list[dict], *, officer: str) -> bytes:
+def _render_receipt(
+    dossier: Dossier, documents: list[dict], *, officer: str, appointment_at=None
+) -> bytes:
     return render_pdf(
         "dossiers/receipt.html",
         {
             **_slip_context(dossier, documents, dossier.received_at),
             "received_at": timezone.localtime(dossier.received_at),
-            "due_at": timezone.localtime(dossier.appointment_at)
-            if dossier.appointment_at
-            else None,
+            "due_at": timezone.localtime(appointment_at) if appointment_at else None,
             "receiving_officer": officer,
         },
     )
@@ -210,7 +215,7 @@ def warm_up() -> bytes:
     )
     documents = [{"name": _("Tờ khai"), "copy_type": _("Bản chính"), "count": 1}]
     _render_confirmation(dossier, documents)
-    return _render_receipt(dossier, documents, officer="Nguyễn Văn B")
+    return _render_receipt(dossier, documents, officer="Nguyễn Văn B", appointment_at=now)
 
 
 def _stored_pdf(dossier: Dossier, field: str, render, name: str) -> bytes:

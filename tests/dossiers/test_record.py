@@ -123,6 +123,31 @@ def test_mau_01_is_issued_at_acceptance_with_its_time_officer_and_appointment(
     assert "https://dichvucong.test/tra-cuu/?ma=" in text
 
 
+def test_mau_01_printed_after_an_apology_keeps_the_appointment_given_at_acceptance(
+    catalogue, named_desk
+):
+    """Mẫu 04 moves the appointment; Mẫu 01 rendered afterwards (its first print when the
+    acceptance email could not carry it, or a copy) still records the one given at acceptance
+    (it printed the moved one)."""
+    procedure = catalogue["khai_tu"]  # three working days
+    procedure.level = 3
+    procedure.save()
+    dossier = submitted(procedure, catalogue["long_bien"])
+    accept(dossier, named_desk["receiving"], "2026-12-07 10:30")
+    with time_machine.travel(local("2026-12-09 16:00"), tick=False):
+        services.dossier_apologize(
+            dossier_id=dossier.pk,
+            actor=named_desk["receiving"],
+            new_due_at=local("2026-12-14 10:00"),
+            reason="Chờ xác minh nơi cư trú",
+        )
+    moved = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier.pk)
+    assert moved.appointment_at == local("2026-12-14 10:00")
+    text = one_line(pdf_text(receipts.render_receipt(moved)))
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 10/12/2026" in text
+    assert "14/12/2026" not in text
+
+
 def test_the_officer_prints_mau_01_and_a_refused_dossier_never_has_one(
     client, catalogue, named_desk
 ):
