@@ -7,29 +7,19 @@ its real schedule, every minute) and an SMTP server. Rows are committed (transac
 the worker sees them.
 """
 
-import shutil
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 
 from dossiers.models import Dossier
 from notifications import services
 from notifications.constants import MessageState
 from notifications.models import Message
-from tests.conftest import skip_or_fail
 from tests.dossiers.helpers import captcha_answer, fill_until_review
-from tests.notifications.helpers import (
-    CeleryWorker,
-    RedisServer,
-    SmtpSink,
-    database_url,
-    wait_until,
-    worker_env,
-)
-from tests.notifications.test_worker import celery_broker
+from tests.notifications.helpers import wait_until
+from tests.notifications.stack import worker_stack
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -55,29 +45,10 @@ def _celery_in_process():
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, tmp_path_factory):
-    if connection.vendor != "postgresql":
-        skip_or_fail("DATABASE_URL does not point at PostgreSQL")
-    if not settings.REDIS_URL:
-        skip_or_fail("REDIS_URL is not set")
-    if not shutil.which("redis-server"):
-        skip_or_fail("redis-server is not installed (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("outage")
-    with SmtpSink() as sink, RedisServer(log_path=folder / "redis.log") as redis_server:
-        env = worker_env(
-            database_url=database_url(connection.settings_dict),
-            redis_url=redis_server.url,
-            smtp_port=sink.port,
-            MEDIA_ROOT=str(folder / "media"),
-        )
-        worker = CeleryWorker(env=env, log_path=folder / "worker.log")
-        # With its beat, as docker-compose runs it: messages_requeue every minute.
-        worker.command += ["--beat", f"--schedule={folder / 'beat-schedule'}"]
-        try:
-            worker.start()
-            with celery_broker(redis_server.url):
-                yield sink, redis_server, worker, folder
-        finally:
-            worker.stop()
+    # With its beat, as docker-compose runs it: messages_requeue every minute.
+    with worker_stack(folder, beat=True) as (sink, redis_server, worker):
+        yield sink, redis_server, worker, folder
 
 
 def test_redis_down_through_the_wizard_then_the_confirmation_arrives_once(

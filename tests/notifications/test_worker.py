@@ -5,29 +5,24 @@ of this module's own (so that Redis can be stopped without touching the machine'
 aiosmtpd server started here. Rows are committed (transactional_db) so the worker sees them.
 """
 
-import contextlib
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from notifications import services
 from notifications.constants import MessageState
 from notifications.models import Message
 from notifications.tasks import message_send
-from tests.conftest import skip_or_fail
 from tests.dossiers.factories import submitted
 from tests.notifications.helpers import (
     CeleryWorker,
     RedisServer,
     SmtpSink,
-    database_url,
     wait_until,
-    worker_env,
 )
+from tests.notifications.stack import worker_stack
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CONTEXT = {"code": "000.99.00.H26-261122-9999", "applicant_name": "Lê Văn Cường", "reason": "X"}
@@ -57,31 +52,6 @@ class Stack:
         )
 
 
-@contextlib.contextmanager
-def celery_broker(url: str):
-    """Publish from this process to `url` for real, instead of running tasks in-process."""
-    from kombu import pools
-
-    from portal.celery import app
-
-    def reset_pools():
-        # kombu keeps its connection and producer pools in global groups keyed by the broker's
-        # URL: closing only the app's connection pool left the producer pool of the same URL
-        # holding it, closed, for every later test ("Acquire on closed pool"). Reset them all.
-        pools.reset()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    reset_pools()
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    try:
-        yield
-    finally:
-        reset_pools()
-        app.conf.broker_url, app.conf.task_always_eager = saved
-
-
 @pytest.fixture(autouse=True)
 def _celery_in_process():
     """Here tasks go to the real broker and worker of `stack`."""
@@ -90,29 +60,11 @@ def _celery_in_process():
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, tmp_path_factory):
-    if connection.vendor != "postgresql":
-        skip_or_fail("DATABASE_URL does not point at PostgreSQL")
-    if not settings.REDIS_URL:
-        skip_or_fail("REDIS_URL is not set")
-    if not shutil.which("redis-server"):
-        skip_or_fail("redis-server is not installed (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("notifications")
-    with SmtpSink() as sink, RedisServer(log_path=folder / "redis.log") as redis_server:
-        env = worker_env(
-            database_url=database_url(connection.settings_dict),
-            redis_url=redis_server.url,
-            smtp_port=sink.port,
-            MEDIA_ROOT=str(folder / "media"),
-            NOTIFICATIONS_RETRY_BACKOFF="0.2",
-            NOTIFICATIONS_RETRY_BACKOFF_MAX="0.4",
-        )
-        worker = CeleryWorker(env=env, log_path=folder / "worker.log")
-        try:
-            worker.start()
-            with celery_broker(redis_server.url):
-                yield Stack(sink=sink, redis=redis_server, worker=worker, media=folder / "media")
-        finally:
-            worker.stop()
+    with worker_stack(
+        folder, NOTIFICATIONS_RETRY_BACKOFF="0.2", NOTIFICATIONS_RETRY_BACKOFF_MAX="0.4"
+    ) as (sink, redis_server, worker):
+        yield Stack(sink=sink, redis=redis_server, worker=worker, media=folder / "media")
 
 
 @pytest.fixture

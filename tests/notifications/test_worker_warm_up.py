@@ -8,26 +8,16 @@ reconnect), still sends.
 """
 
 import os
-import shutil
 import signal
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from notifications import services
 from notifications.constants import MessageState
 from notifications.models import Message
-from tests.conftest import skip_or_fail
-from tests.notifications.helpers import (
-    CeleryWorker,
-    RedisServer,
-    SmtpSink,
-    database_url,
-    wait_until,
-    worker_env,
-)
-from tests.notifications.test_worker import celery_broker
+from tests.notifications.helpers import wait_until
+from tests.notifications.stack import worker_stack
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 DELAY = 6  # seconds: beyond Celery's 4
@@ -40,62 +30,47 @@ def _celery_in_process():
 
 
 def test_a_worker_whose_warm_up_is_slow_keeps_its_pool_and_sends(tmp_path):
-    if connection.vendor != "postgresql":
-        skip_or_fail("DATABASE_URL does not point at PostgreSQL")
-    if not settings.REDIS_URL:
-        skip_or_fail("REDIS_URL is not set")
-    if not shutil.which("redis-server"):
-        skip_or_fail("redis-server is not installed (apt-get install redis-server)")
-    with SmtpSink() as sink, RedisServer(log_path=tmp_path / "redis.log") as redis_server:
-        env = worker_env(
-            database_url=database_url(connection.settings_dict),
-            redis_url=redis_server.url,
-            smtp_port=sink.port,
-            MEDIA_ROOT=str(tmp_path / "media"),
-            TEST_WARM_UP_DELAY=str(DELAY),
+    with worker_stack(
+        tmp_path,
+        worker_options={
+            "app": "tests.notifications.slow_warm_up",
+            "pool": "prefork",
+            "concurrency": 2,
+        },
+        TEST_WARM_UP_DELAY=str(DELAY),
+    ) as (sink, _redis_server, worker):
+        # The pool's first processes are not timed; the ones that replace them are, as after
+        # a broker reconnect cancels the running tasks: kill both, as the OOM killer would.
+        first = wait_until(
+            lambda: len(worker.pool_pids()) == 2 and worker.pool_pids(),
+            timeout=10,
+            what="two pool processes",
         )
-        worker = CeleryWorker(
-            env=env,
-            log_path=tmp_path / "worker.log",
-            app="tests.notifications.slow_warm_up",
-            pool="prefork",
-            concurrency=2,
-        )
-        with worker, celery_broker(redis_server.url):
-            # The pool's first processes are not timed; the ones that replace them are, as after
-            # a broker reconnect cancels the running tasks: kill both, as the OOM killer would.
-            first = wait_until(
-                lambda: len(worker.pool_pids()) == 2 and worker.pool_pids(),
-                timeout=10,
-                what="two pool processes",
-            )
-            for pid in first:
-                os.kill(pid, signal.SIGKILL)
-            with transaction.atomic():
-                messages = [
-                    services.message_queue(
-                        recipient=f"warm-{n}@example.vn",
-                        template="dossier_stopped",
-                        context={"code": f"X-{n}", "applicant_name": "A", "reason": "X"},
-                    )
-                    for n in range(4)
-                ]
-            ids = [message.pk for message in messages]
-            try:
-                wait_until(
-                    lambda: (
-                        not Message.objects.filter(pk__in=ids)
-                        .exclude(state=MessageState.SENT)
-                        .exists()
-                    ),
-                    timeout=60,
-                    what="the messages sent",
+        for pid in first:
+            os.kill(pid, signal.SIGKILL)
+        with transaction.atomic():
+            messages = [
+                services.message_queue(
+                    recipient=f"warm-{n}@example.vn",
+                    template="dossier_stopped",
+                    context={"code": f"X-{n}", "applicant_name": "A", "reason": "X"},
                 )
-            except TimeoutError as error:
-                pytest.fail(f"{error}\n--- worker log ---\n{worker.log_tail()}", pytrace=False)
-            log = worker.log_path.read_text(errors="replace")
-            pids = worker.pool_pids()
-            assert len(pids) == 2
+                for n in range(4)
+            ]
+        ids = [message.pk for message in messages]
+        try:
+            wait_until(
+                lambda: (
+                    not Message.objects.filter(pk__in=ids).exclude(state=MessageState.SENT).exists()
+                ),
+                timeout=60,
+                what="the messages sent",
+            )
+        except TimeoutError as error:
+            pytest.fail(f"{error}\n--- worker log ---\n{worker.log_tail()}", pytrace=False)
+        log = worker.log_path.read_text(errors="replace")
+        pids = worker.pool_pids()
+        assert len(pids) == 2
     assert sink.count == 4
     assert "Timed out waiting for UP message" not in log
     assert log.count("signal 9") == 2  # the two the test killed, no more
