@@ -3,10 +3,7 @@ dependencies) in a subprocess on loopback, the stand-in for MinIO, which neither
 ships as a server. The portal reaches it over HTTP exactly as it would reach MinIO.
 """
 
-import contextlib
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import skip_or_fail
+from tests.notifications.helpers import stop_process_group
 
 LOOPBACK = "127.0.0.1"
 BUCKET = "portal-test"
@@ -88,14 +86,7 @@ class MotoServer:
     def stop(self) -> None:
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop_process_group(self.process, timeout=10)
         self.process = None
 
     def __enter__(self) -> "MotoServer":

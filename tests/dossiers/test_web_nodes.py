@@ -13,7 +13,6 @@ ones uploaded. The captcha is answered as django-simple-captcha's test mode allo
 import contextlib
 import os
 import re
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -28,7 +27,12 @@ from django.db import connection
 
 from dossiers.models import Dossier, DossierDocument, DraftFile
 from tests.dossiers.helpers import CONTACT, KHAI_SINH, pdf_bytes, png_bytes
-from tests.notifications.helpers import database_url, free_port, wait_until
+from tests.notifications.helpers import (
+    database_url,
+    free_port,
+    stop_process_group,
+    wait_until,
+)
 from tests.objectstorage import BUCKET, CREDENTIALS, LOOPBACK, MotoServer, fetch
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -75,14 +79,7 @@ class Node:
     def stop(self) -> None:
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop_process_group(self.process, timeout=15)
         self.process = None
 
     def log_tail(self, lines: int = 40) -> str:

@@ -2,6 +2,7 @@
 redis-server and a Celery worker, each a context manager that always stops what it started."""
 
 import asyncio
+import contextlib
 import email
 import email.parser
 import email.policy
@@ -251,6 +252,19 @@ class CeleryWorker:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def stop_process_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
+    """Stop a server started with `start_new_session=True` and its children: SIGTERM to the
+    group, SIGKILL if it is still there after `timeout` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 def worker_env(*, database_url: str, redis_url: str, smtp_port: int, **extra: str) -> dict:
