@@ -26,6 +26,7 @@ from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.outages import Outage
 from core.siteurl import site_url
 from notifications import attachments as attachment_providers
 from notifications.constants import MessageChannel, MessageState, SmsPolicy
@@ -110,6 +111,10 @@ def notify(
     ]
 
 
+# The broker as this process last found it (core.outages: warnings rate-limited).
+BROKER = Outage("Celery broker")
+
+
 def messages_dispatch(*, message_ids: Sequence[int]) -> None:
     """Hand messages to the workers (without a broker: send them now); never raise.
 
@@ -121,16 +126,18 @@ def messages_dispatch(*, message_ids: Sequence[int]) -> None:
     for index, message_id in enumerate(message_ids):
         try:
             message_send.delay(message_id)
-        except Exception:
-            logger.warning(
+        except Exception as error:
+            # One warning per interval for the outage, not one per submission while it lasts.
+            BROKER.failed(error)
+            logger.info(
                 "Messages %s not queued; messages_requeue will queue them again",
                 list(message_ids[index:]),
-                exc_info=True,
             )
             Message.objects.filter(pk__in=message_ids[index:], state=MessageState.PENDING).update(
                 requeue_at=timezone.now()
             )
             return
+        BROKER.answered()
 
 
 @dataclasses.dataclass(frozen=True)

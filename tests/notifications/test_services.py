@@ -98,6 +98,33 @@ def test_a_broker_that_is_down_leaves_the_message_due_for_requeue(
     assert message.requeue_at <= timezone.now()
 
 
+def test_a_broker_outage_warns_once_not_once_per_submission(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from notifications.tasks import message_send
+
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(services, "BROKER", services.Outage("Celery broker"))  # this test's
+    monkeypatch.setattr(message_send, "delay", refused)
+    caplog.set_level("INFO", logger="notifications.services")
+    caplog.set_level("INFO", logger="core.outages")
+    for n in range(3):  # three citizens' submissions during the outage
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(f"cong.dan.{n}@example.vn")
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "Celery broker unreachable" in warnings[0].getMessage()
+    assert sum("not queued" in r.getMessage() for r in caplog.records) == 3
+    assert Message.objects.filter(requeue_at__lte=timezone.now()).count() == 3
+    # The broker back: one line says so.
+    monkeypatch.setattr(message_send, "delay", lambda *args, **kwargs: None)
+    caplog.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue("cong.dan.3@example.vn")
+    assert [r.getMessage() for r in caplog.records] == ["Celery broker answers again"]
+
+
 def test_requeue_sends_the_overdue_pending_messages_only(django_capture_on_commit_callbacks):
     past = timezone.now() - datetime.timedelta(minutes=1)
     overdue, waiting, sent, failed = (queue(f"{name}@example.vn") for name in "abcd")
