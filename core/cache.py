@@ -23,7 +23,7 @@ from functools import wraps
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
-from core.outages import FAULTS, outage
+from core.outages import outage
 
 # Seconds: Redis answers in well under a millisecond; a request had better do without it than
 # wait. redis-py's own defaults let a host that drops packets hold a worker for seconds per call.
@@ -80,15 +80,9 @@ def _best_effort(fallback):
     def decorate(method):
         @wraps(method)
         def wrapped(self, *args, **kwargs):
-            if self._outage.skipped():
-                return fallback(*args, **kwargs)
-            try:
-                result = method(self, *args, **kwargs)
-            except FAULTS as error:
-                self._outage.failed(error)
-                return fallback(*args, **kwargs)
-            self._outage.answered()
-            return result
+            return self._outage.attempt(
+                lambda: method(self, *args, **kwargs), lambda: fallback(*args, **kwargs)
+            )
 
         return wrapped
 

@@ -13,12 +13,15 @@ that the service failed, so that
 """
 
 import logging
+from collections.abc import Callable
 from time import monotonic
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import redis
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # What a service that is down raises: refused or reset connections, timeouts (redis-py's own
 # ConnectionError and TimeoutError are not OSErrors), Redis still loading its data after a
@@ -67,6 +70,19 @@ class Outage:
         if self.down_until:
             self.down_until = 0.0
             logger.info("%s answers again", self.name)
+
+    def attempt(self, call: Callable[[], T], fallback: Callable[[], T]) -> T:
+        """Return `call()`; `fallback()` instead while the service is skipped, or when the call
+        meets an outage (FAULTS), which is recorded: the cache and the rate limits go through it."""
+        if self.skipped():
+            return fallback()
+        try:
+            result = call()
+        except FAULTS as error:
+            self.failed(error)
+            return fallback()
+        self.answered()
+        return result
 
 
 _outages: dict[str, Outage] = {}

@@ -9,6 +9,7 @@ Expired rows are deleted by `rate_counts_purge` (celery beat).
 Redis down, a limit lets the visitor through rather than fail the page (core.outages)."""
 
 import datetime
+from functools import partial
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from core.models import RateCount
-from core.outages import FAULTS, Outage, outage
+from core.outages import Outage, outage
 
 
 class DatabaseStorage(Storage):
@@ -90,22 +91,13 @@ class FailOpenRateLimiter(FixedWindowRateLimiter):
         super().__init__(storage)
         self.outage: Outage = outage(name)
 
-    def _try(self, call, *args, fallback, **kwargs):
-        if self.outage.skipped():
-            return fallback
-        try:
-            result = call(*args, **kwargs)
-        except FAULTS as error:
-            self.outage.failed(error)
-            return fallback
-        self.outage.answered()
-        return result
-
     def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        return self._try(super().hit, item, *identifiers, cost=cost, fallback=True)
+        hit = partial(super().hit, item, *identifiers, cost=cost)
+        return self.outage.attempt(hit, lambda: True)
 
     def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        return self._try(super().test, item, *identifiers, cost=cost, fallback=True)
+        test = partial(super().test, item, *identifiers, cost=cost)
+        return self.outage.attempt(test, lambda: True)
 
     def clear(self, item: RateLimitItem, *identifiers: str) -> None:
-        self._try(super().clear, item, *identifiers, fallback=None)
+        self.outage.attempt(partial(super().clear, item, *identifiers), lambda: None)
