@@ -50,6 +50,16 @@ class EventAction(models.TextChoices):
     SEND_BACK = "send_back", _("Trả lại chuyên viên")
     RECALL = "recall", _("Thu hồi")
     END = "end", _("Kết thúc")
+    POSTAL_OUTCOME = "postal_outcome", _("Ghi nhận kết quả phát bưu chính")
+
+
+class PostalState(models.TextChoices):
+    """What became of a result sent by the public postal service (Bưu chính công ích)."""
+
+    SENT = "sent", _("Đã giao cho bưu chính")
+    DELIVERED = "delivered", _("Đã phát thành công")
+    # Not delivered: the post brought the result back to the agency (chuyển hoàn).
+    RETURNED = "returned", _("Bưu chính chuyển hoàn")
 
 
 class ProposalOutcome(models.TextChoices):

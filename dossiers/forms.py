@@ -172,6 +172,11 @@ class ContactForm(forms.Form):
             (ResultDelivery.IN_PERSON, ResultDelivery.IN_PERSON.label)
         ]
         self.fields["nhan_ket_qua"].choices = allowed
+        if ResultDelivery.POST in dict(allowed):
+            self.fields["nhan_ket_qua"].help_text = _(
+                "Qua bưu chính: kết quả được gửi đến địa chỉ liên hệ ở trên; cước bưu chính do "
+                "ông/bà trả cho nhân viên bưu chính khi nhận, cùng lệ phí (nếu có)."
+            )
         if len(allowed) == 1:
             self.fields["nhan_ket_qua"].initial = allowed[0][0]
             self.fields["nhan_ket_qua"].widget = forms.HiddenInput()

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.constants import Channel, DossierStatus, EventAction, ProposalOutcome
+from dossiers.constants import Channel, DossierStatus, EventAction, PostalState, ProposalOutcome
 from procedures.constants import CopyType, ResultDelivery
 from procedures.models import Agency, Procedure, RequiredDocument
 
@@ -411,6 +411,35 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} · {self.proposed_at:%d/%m/%Y %H:%M}"
+
+
+class PostalItem(models.Model):
+    """A result handed to the public postal service: the item number VNPost gave it and what
+    became of it. A result the post brought back may be sent again under a new number."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="postal_items")
+    number = models.CharField(_("số hiệu bưu gửi"), max_length=13, unique=True)
+    state = models.CharField(
+        _("tình trạng"), max_length=20, choices=PostalState.choices, default=PostalState.SENT
+    )
+    sent_at = models.DateTimeField(_("giao cho bưu chính lúc"))
+    outcome_at = models.DateTimeField(_("ghi nhận kết quả phát lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bưu gửi kết quả")
+        verbose_name_plural = _("bưu gửi kết quả")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            # One item on its way at a time.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(state=PostalState.SENT),
+                name="one_postal_item_on_its_way",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
 
 
 class DossierNote(models.Model):

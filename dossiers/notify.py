@@ -34,7 +34,8 @@ def dossier_notify(
     - dossier_refused: reason (attach Mẫu 03); dossier_stopped: reason; dossier_ended: reason
       (the dossier ended without a result, "Kết thúc");
     - result_ready: delivery, optional note and result_url; result_returned: returned_via,
-      optional returned_at and feedback_url;
+      optional returned_at, postal_item (a result sent by post) and feedback_url;
+    - postal_returned: postal_item, optional note (the post brought the result back);
     - apology: old_due_at, new_due_at, reason (attach Mẫu 04).
 
     Attachments are named by the providers registered in DossiersConfig.ready.

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 CITIZEN_ID = re.compile(r"^\d{12}$")
 # Mobile prefixes in use since the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
+# A postal item number as VNPost prints it (UPU S10): two letters, nine digits, "VN".
+POSTAL_ITEM = re.compile(r"^[A-Z]{2}\d{9}VN$")
 MOBILE = re.compile(r"^0(3[2-9]|5[2689]|7[06-9]|8[1-9]|9\d)\d{7}$")
 
 
@@ -48,3 +50,17 @@ def validate_mobile(value: str) -> None:
 def validate_not_future(value) -> None:
     if value > timezone.localdate():
         raise ValidationError(_("Ngày này không thể ở tương lai."), code="future_date")
+
+
+def normalize_postal_item(value: str) -> str:
+    """A postal item number in capitals, without spaces: "eb 123 456 789 vn" → "EB123456789VN"."""
+    return re.sub(r"[\s.\-]", "", value or "").upper()
+
+
+def validate_postal_item(value: str) -> None:
+    """A VNPost item number such as EB123456789VN: two letters, nine digits, then VN."""
+    if not POSTAL_ITEM.match(value):
+        raise ValidationError(
+            _("Số hiệu bưu gửi gồm 2 chữ cái, 9 chữ số và “VN”, ví dụ EB123456789VN."),
+            code="postal_item_format",
+        )

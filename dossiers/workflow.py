@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
 from officers.constants import Role as R
+from procedures.constants import ResultDelivery
 
 ACTIVE = frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED})
 CITIZEN = "citizen"
@@ -97,6 +98,8 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({S.PROCESSING}), S.RESOLVED, frozenset({R.LEADER}), awaiting_approval=False
     ),
     A.RETURN_RESULT: Transition(frozenset({S.RESOLVED}), S.RETURNED, frozenset({R.RECEIVING})),
+    # What the post reports of a result sent by post (services.delivery): delivered or returned.
+    A.POSTAL_OUTCOME: Transition(frozenset({S.RETURNED}), None, frozenset({R.RECEIVING})),
     A.RESET_DEADLINE: Transition(
         frozenset({S.ACCEPTED, S.PROCESSING, S.FEE_REQUESTED}), None, frozenset({R.LEADER})
     ),
@@ -131,6 +134,7 @@ OFFICER_ACTIONS = [
     A.CONFIRM_FEE,
     A.RESOLVE,
     A.RETURN_RESULT,
+    A.POSTAL_OUTCOME,
     A.SUPPLEMENT,
     A.ASSIGN,
     A.RESET_DEADLINE,
@@ -179,6 +183,8 @@ def officer_actions(dossier, *, user, roles: set[str]) -> list[str]:
             awaiting_approval=dossier.awaiting_approval,
         )
     ]
+    if A.POSTAL_OUTCOME in actions and dossier.returned_via != ResultDelivery.POST:
+        actions.remove(A.POSTAL_OUTCOME)
     if A.RECALL in actions:
         events = list(dossier.events.all())
         if not can_recall(events[-1] if events else None, user):

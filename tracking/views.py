@@ -26,6 +26,7 @@ from dossiers.constants import EventAction as A
 from dossiers.models import Dossier
 from dossiers.receipts import RATING_SALT
 from dossiers.selectors import dossier_for_session
+from procedures.constants import ResultDelivery
 from procedures.selectors import procedure_parts
 from tracking import selectors, throttle
 from tracking.cache import fresh_for, progress_key
@@ -160,6 +161,9 @@ def detail(request, code):
             "rating": getattr(dossier, "rating", None),
             "rating_form": rating_form if dossier.status == DossierStatus.RETURNED else None,
             "result_online": dossier.result_online,
+            "postal_items": (
+                dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
+            ),
         },
         status=400 if rating_form.errors else 200,
     )

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import selectors, uploads
+from dossiers import selectors, uploads, validators
 from dossiers.constants import EventAction as A
 from dossiers.forms import MultipleFileField
+from dossiers.services.delivery import OUTCOMES
 from officers import selectors as officer_selectors
 from procedures.constants import ResultDelivery
 
@@ -181,9 +182,43 @@ class ReturnResultForm(ActionForm):
         label=_("Hình thức trả kết quả"), choices=ResultDelivery.choices, widget=forms.RadioSelect
     )
 
+    postal_item = forms.CharField(
+        label=_("Số hiệu bưu gửi"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "Khi trả qua bưu chính: số in trên phiếu gửi của bưu điện, ví dụ EB123456789VN."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["via"].initial = self.dossier.delivery
+
+    def clean(self):
+        cleaned = super().clean()
+        number = validators.normalize_postal_item(cleaned.get("postal_item", ""))
+        if cleaned.get("via") == ResultDelivery.POST:
+            if not number:
+                self.add_error(
+                    "postal_item", _("Vui lòng nhập số hiệu bưu gửi khi trả kết quả qua bưu chính.")
+                )
+            else:
+                try:
+                    validators.validate_postal_item(number)
+                except ValidationError as error:
+                    self.add_error("postal_item", error)
+        cleaned["postal_item"] = number if cleaned.get("via") == ResultDelivery.POST else ""
+        return cleaned
+
+
+class PostalOutcomeForm(ActionForm):
+    outcome = forms.ChoiceField(
+        label=_("Kết quả phát"),
+        choices=[(state.value, state.label) for state in OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vui lòng chọn kết quả phát.")},
+    )
 
 
 class NewDueDateForm(ReasonForm):
@@ -223,6 +258,7 @@ FORMS = {
     A.END: ReasonForm,
     A.RESOLVE: ResultForm,
     A.RETURN_RESULT: ReturnResultForm,
+    A.POSTAL_OUTCOME: PostalOutcomeForm,
     A.RESET_DEADLINE: NewDueDateForm,
     A.APOLOGIZE: NewDueDateForm,
     A.ASSIGN: AssignForm,

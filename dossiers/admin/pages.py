@@ -27,6 +27,7 @@ from dossiers.constants import EventAction as A
 from dossiers.display import declaration_rows
 from notifications.selectors import messages_about
 from officers.selectors import user_agencies
+from procedures.constants import ResultDelivery
 
 
 def _record(request, action: AccessAction, dossier) -> None:
@@ -104,6 +105,9 @@ class DossierPagesMixin:
             "has_refusal": any(e.action == A.REFUSE for e in dossier.events.all()),
             "has_apology": any(e.action == A.APOLOGIZE for e in dossier.events.all()),
             "note_form": forms.Form(),
+            "postal_items": (
+                dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
+            ),
         }
         _record(request, AccessAction.VIEW, dossier)
         return TemplateResponse(request, "admin/dossiers/dossier/detail.html", context)

@@ -2,7 +2,8 @@
 
 Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
 `desk` (the one-stop desk's actions), `approval` (the proposal to the leader, approval, sending
-back, recall), `resolution` (fees, stop and end, result, deadlines, withdrawal),
+back, recall), `resolution` (fees, stop and end, result, deadlines, withdrawal), `delivery`
+(the result sent by post and what became of it),
 `maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
@@ -13,6 +14,7 @@ from dossiers.services.approval import (
     dossier_recall,
     dossier_send_back,
 )
+from dossiers.services.delivery import dossier_record_postal_outcome
 from dossiers.services.desk import (
     dossier_accept,
     dossier_assign,
@@ -59,6 +61,7 @@ __all__ = [
     "dossier_forward_agency",
     "dossier_note_add",
     "dossier_receive_paper",
+    "dossier_record_postal_outcome",
     "dossier_propose",
     "dossier_recall",
     "dossier_receive_supplement",

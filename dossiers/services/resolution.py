@@ -23,6 +23,7 @@ from dossiers.services.common import (
     require_no_open_supplement,
     require_reason,
 )
+from dossiers.services.delivery import postal_item_send
 from dossiers.services.files import files_removed_on_failure, store
 from dossiers.uploads import CheckedUpload
 from procedures.constants import ResultDelivery
@@ -133,13 +134,15 @@ def dossier_resolve(
 
 @transaction.atomic
 def dossier_return_result(
-    *, dossier_id: int, actor: Actor, via: str, note: str = ""
+    *, dossier_id: int, actor: Actor, via: str, postal_item: str = "", note: str = ""
 ) -> DossierEvent:
-    """Hand the result over: in person, online or by the public postal service."""
+    """Hand the result over: in person, online, or to the public postal service as the item
+    `postal_item` (its number on VNPost's slip, which the citizen can follow)."""
     if via not in ResultDelivery.values:
         raise ValidationError(_("Hình thức trả kết quả không hợp lệ."), code="delivery")
     dossier = lock(dossier_id, actor, EventAction.RETURN_RESULT)
     now = timezone.now()
+    item = postal_item_send(dossier, postal_item, now) if via == ResultDelivery.POST else None
     dossier.returned_at = now
     dossier.returned_via = via
     event = record(
@@ -155,6 +158,7 @@ def dossier_return_result(
         dossier,
         "result_returned",
         returned_via=str(ResultDelivery(via).label),
+        postal_item=item.number if item else "",
         feedback_url=receipts.rating_url(dossier),
     )
     return event

@@ -148,7 +148,7 @@ ACTIONS = {
         dossier_id=d.pk, actor=u, result_file=result_pdf()
     ),
     A.RETURN_RESULT: lambda d, u: services.dossier_return_result(
-        dossier_id=d.pk, actor=u, via="post"
+        dossier_id=d.pk, actor=u, via="post", postal_item="EB123456789VN"
     ),
     A.RESET_DEADLINE: lambda d, u: services.dossier_reset_deadline(
         dossier_id=d.pk,

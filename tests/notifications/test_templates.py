@@ -34,6 +34,7 @@ CONTEXT = {
     "supplement_url": "http://127.0.0.1:8000/bo-sung/8d2d3d74/",
     "note": "Mang theo lệ phí",
     "returned_via": "Trực tiếp",
+    "postal_item": "EB123456789VN",
     "old_due_at": "17:00 ngày 01/12/2026",
     "new_due_at": "17:00 ngày 04/12/2026",
 }
@@ -57,6 +58,7 @@ def test_every_message_has_its_templates():
             "dossier_refused",
             "dossier_stopped",
             "dossier_submitted",
+            "postal_returned",
             "result_ready",
             "result_returned",
             "supplement_requested",
@@ -89,7 +91,8 @@ def test_email_has_code_link_and_escapes_only_html(template):
         ("dossier_stopped", [CONTEXT["reason"]]),
         ("dossier_ended", [CONTEXT["reason"], "đã kết thúc hồ sơ", "nộp hồ sơ mới"]),
         ("result_ready", ["Cách nhận kết quả: Nhận trực tiếp", "Mang theo lệ phí", "Ngọc Lâm"]),
-        ("result_returned", ["Hình thức trả kết quả: Trực tiếp"]),
+        ("result_returned", ["Hình thức trả kết quả: Trực tiếp", "Số hiệu bưu gửi: EB123456789VN"]),
+        ("postal_returned", ["EB123456789VN", "chuyển hoàn về Phường Long Biên", "Ngọc Lâm"]),
         ("apology", ["trước đây: 17:00 ngày 01/12/2026", "mới: 17:00 ngày 04/12/2026", "Mẫu 04"]),
         # Mẫu 01 comes at acceptance: the submission is confirmed, and waits for the desk.
         ("dossier_submitted", ["Xác nhận nộp hồ sơ trực tuyến được đính kèm", "chờ cán bộ"]),
