@@ -51,6 +51,8 @@ class EventAction(models.TextChoices):
     RECALL = "recall", _("Thu hồi")
     END = "end", _("Kết thúc")
     POSTAL_OUTCOME = "postal_outcome", _("Ghi nhận kết quả phát bưu chính")
+    ISSUE_RESULT = "issue_result", _("Phát hành kết quả điện tử")
+    REVOKE_RESULT = "revoke_result", _("Thu hồi kết quả")
 
 
 class PostalState(models.TextChoices):

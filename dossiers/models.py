@@ -197,9 +197,12 @@ class Dossier(models.Model):
 
     @property
     def result_online(self) -> bool:
-        """Whether the citizen may download the result: it exists and is delivered online."""
+        """Whether the citizen may download the result: delivered online, and issued with its
+        verification code and not revoked (IssuedResult)."""
         online = ResultDelivery.ONLINE
-        return bool(self.result_file) and online in (self.delivery, self.returned_via)
+        if not self.result_file or online not in (self.delivery, self.returned_via):
+            return False
+        return IssuedResult.objects.filter(dossier_id=self.pk, revoked_at__isnull=True).exists()
 
     @property
     def awaiting_approval(self) -> bool:
@@ -440,6 +443,42 @@ class PostalItem(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class IssuedResult(models.Model):
+    """The result issued online: the signed file the citizen downloads, with a QR code printed on
+    it that leads anyone holding the paper or the file to its public verification page
+    (`token`), which says whether the agency still stands by it."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="issued_result")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("số, ký hiệu văn bản"), max_length=60)
+    signed_on = models.DateField(_("ngày ký"))
+    # Random, 128 bits: the verification page cannot be found by counting.
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    sha256 = models.CharField(_("mã băm SHA-256 của tệp"), max_length=64)
+    issued_at = models.DateTimeField(_("phát hành lúc"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả điện tử")
+        verbose_name_plural = _("kết quả điện tử")
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def valid(self) -> bool:
+        return self.revoked_at is None
 
 
 class DossierNote(models.Model):

@@ -36,6 +36,7 @@ def dossier_notify(
     - result_ready: delivery, optional note and result_url; result_returned: returned_via,
       optional returned_at, postal_item (a result sent by post) and feedback_url;
     - postal_returned: postal_item, optional note (the post brought the result back);
+    - result_revoked: number (the issued result's), reason;
     - apology: old_due_at, new_due_at, reason (attach Mẫu 04).
 
     Attachments are named by the providers registered in DossiersConfig.ready.

@@ -290,6 +290,7 @@ def dossier_for_officer(*, user, pk: int) -> Dossier | None:
             "assignee",
             "pending_proposal__proposed_by",
             "pending_proposal__department",
+            "issued_result",
         )
         .prefetch_related(
             "procedure__form_fields",

@@ -10,6 +10,8 @@ a dossier in hand), or does not care (stop, deadlines, withdrawal).
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
 from officers.constants import Role as R
@@ -100,6 +102,9 @@ TRANSITIONS: dict[str, Transition] = {
     A.RETURN_RESULT: Transition(frozenset({S.RESOLVED}), S.RETURNED, frozenset({R.RECEIVING})),
     # What the post reports of a result sent by post (services.delivery): delivered or returned.
     A.POSTAL_OUTCOME: Transition(frozenset({S.RETURNED}), None, frozenset({R.RECEIVING})),
+    # The result issued online with its verification QR code, once; revoked by a leader.
+    A.ISSUE_RESULT: Transition(frozenset({S.RESOLVED}), None, frozenset({R.RECEIVING, R.LEADER})),
+    A.REVOKE_RESULT: Transition(frozenset({S.RESOLVED, S.RETURNED}), None, frozenset({R.LEADER})),
     A.RESET_DEADLINE: Transition(
         frozenset({S.ACCEPTED, S.PROCESSING, S.FEE_REQUESTED}), None, frozenset({R.LEADER})
     ),
@@ -133,8 +138,10 @@ OFFICER_ACTIONS = [
     A.REQUEST_FEE,
     A.CONFIRM_FEE,
     A.RESOLVE,
+    A.ISSUE_RESULT,
     A.RETURN_RESULT,
     A.POSTAL_OUTCOME,
+    A.REVOKE_RESULT,
     A.SUPPLEMENT,
     A.ASSIGN,
     A.RESET_DEADLINE,
@@ -185,8 +192,23 @@ def officer_actions(dossier, *, user, roles: set[str]) -> list[str]:
     ]
     if A.POSTAL_OUTCOME in actions and dossier.returned_via != ResultDelivery.POST:
         actions.remove(A.POSTAL_OUTCOME)
+    if A.ISSUE_RESULT in actions or A.REVOKE_RESULT in actions:
+        issued = issued_result(dossier)
+        if issued is not None:
+            actions = [action for action in actions if action != A.ISSUE_RESULT]
+        if issued is None or not issued.valid:
+            actions = [action for action in actions if action != A.REVOKE_RESULT]
     if A.RECALL in actions:
         events = list(dossier.events.all())
         if not can_recall(events[-1] if events else None, user):
             actions.remove(A.RECALL)
     return actions
+
+
+def issued_result(dossier):
+    """The dossier's result issued online, or None (select_related("issued_result") spares the
+    query)."""
+    try:
+        return dossier.issued_result
+    except ObjectDoesNotExist:
+        return None

@@ -5,9 +5,10 @@ set -euo pipefail
 
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-runtime}" = "test" ]; then
-  # Browser tests drive Debian's chromium; PDF checks use pdftotext; tests/test_proxy.py runs
-  # deploy/nginx.conf in Debian's nginx (only in a subprocess of the test, never as a service).
-  want+=(chromium poppler-utils nginx)
+  # Browser tests drive Debian's chromium; PDF checks use pdftotext and pdftoppm, and zbarimg
+  # reads the QR codes printed on them; tests/test_proxy.py runs deploy/nginx.conf in Debian's
+  # nginx (only in a subprocess of the test, never as a service).
+  want+=(chromium poppler-utils zbar-tools nginx)
 fi
 
 missing=()

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from dossiers.constants import EventAction
-from dossiers.models import Dossier, DossierEvent
+from dossiers.models import Dossier, DossierEvent, IssuedResult
 
 
 def dossier_progress(*, code: str) -> Dossier | None:
@@ -81,3 +81,23 @@ def public_history(dossier: Dossier) -> list[dict]:
         )
         previous = event
     return rows
+
+
+def issued_result(*, token: str) -> IssuedResult | None:
+    """The issued result a verification QR code names, with what its public page shows: the
+    agency, the number and date, the procedure, the fingerprint and the revocation."""
+    return (
+        IssuedResult.objects.select_related("agency", "dossier__procedure")
+        .only(
+            "number",
+            "signed_on",
+            "sha256",
+            "issued_at",
+            "revoked_at",
+            "revoke_reason",
+            "agency__name",
+            "dossier__procedure__name",
+        )
+        .filter(token=token)
+        .first()
+    )

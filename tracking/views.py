@@ -161,6 +161,7 @@ def detail(request, code):
             "rating": getattr(dossier, "rating", None),
             "rating_form": rating_form if dossier.status == DossierStatus.RETURNED else None,
             "result_online": dossier.result_online,
+            "issued_result": workflow.issued_result(dossier),
             "postal_items": (
                 dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
             ),
@@ -230,3 +231,14 @@ def rate_by_link(request, token):
     if request.method == "POST" and not done:
         done = _rate(form, dossier)
     return render(request, "tracking/rate.html", {"dossier": dossier, "form": form, "done": done})
+
+
+@require_GET
+@no_store
+def verify_result(request, token):
+    """Whether an issued result is genuine and still stands: what the agency issued, without the
+    citizen's personal data (the document itself carries them)."""
+    issued = selectors.issued_result(token=token[:64])
+    if issued is None:
+        return render(request, "tracking/verify_result.html", {"issued": None}, status=404)
+    return render(request, "tracking/verify_result.html", {"issued": issued})

@@ -221,6 +221,45 @@ class PostalOutcomeForm(ActionForm):
     )
 
 
+class IssueResultForm(ActionForm):
+    """Phát hành kết quả điện tử: the number and date the signed document bears, and the signed
+    PDF when it is not the approved file itself."""
+
+    number = forms.CharField(
+        label=_("Số, ký hiệu văn bản"),
+        max_length=60,
+        help_text=_("Như in trên văn bản đã ký, ví dụ 125/QĐ-UBND."),
+        error_messages=REQUIRED,
+    )
+    signed_on = forms.DateField(
+        label=_("Ngày ký"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={**REQUIRED, "invalid": _("Ngày không hợp lệ.")},
+    )
+    signed_file = forms.FileField(
+        label=_("Bản đã ký (PDF)"),
+        required=False,
+        help_text=_("Để trống nếu tệp kết quả đã duyệt là bản đã ký."),
+    )
+    field_order = ["number", "signed_on", "signed_file", "note"]
+
+    def clean_signed_on(self):
+        value = self.cleaned_data["signed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày ký không được sau hôm nay."))
+        return value
+
+    def clean_signed_file(self):
+        upload = self.cleaned_data.get("signed_file")
+        if not upload:
+            return None
+        checked = uploads.inspect(upload, max_mb=settings.UPLOAD_MAX_FILE_MB)
+        if checked.content_type != uploads.PDF:
+            raise forms.ValidationError(_("Kết quả điện tử phải là tệp PDF."))
+        return checked
+
+
 class NewDueDateForm(ReasonForm):
     new_due_at = forms.DateTimeField(
         label=_("Ngày hẹn trả kết quả mới"),
@@ -259,6 +298,8 @@ FORMS = {
     A.RESOLVE: ResultForm,
     A.RETURN_RESULT: ReturnResultForm,
     A.POSTAL_OUTCOME: PostalOutcomeForm,
+    A.ISSUE_RESULT: IssueResultForm,
+    A.REVOKE_RESULT: ReasonForm,
     A.RESET_DEADLINE: NewDueDateForm,
     A.APOLOGIZE: NewDueDateForm,
     A.ASSIGN: AssignForm,

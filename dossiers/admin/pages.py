@@ -105,6 +105,7 @@ class DossierPagesMixin:
             "has_refusal": any(e.action == A.REFUSE for e in dossier.events.all()),
             "has_apology": any(e.action == A.APOLOGIZE for e in dossier.events.all()),
             "note_form": forms.Form(),
+            "issued_result": workflow.issued_result(dossier),
             "postal_items": (
                 dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
             ),

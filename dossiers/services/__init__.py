@@ -14,7 +14,11 @@ from dossiers.services.approval import (
     dossier_recall,
     dossier_send_back,
 )
-from dossiers.services.delivery import dossier_record_postal_outcome
+from dossiers.services.delivery import (
+    dossier_issue_result,
+    dossier_record_postal_outcome,
+    dossier_revoke_result,
+)
 from dossiers.services.desk import (
     dossier_accept,
     dossier_assign,
@@ -60,6 +64,7 @@ __all__ = [
     "dossier_forward",
     "dossier_forward_agency",
     "dossier_note_add",
+    "dossier_issue_result",
     "dossier_receive_paper",
     "dossier_record_postal_outcome",
     "dossier_propose",
@@ -72,6 +77,7 @@ __all__ = [
     "dossier_resolve",
     "dossier_return_previous",
     "dossier_return_result",
+    "dossier_revoke_result",
     "dossier_send_back",
     "dossier_stop",
     "dossier_submit",

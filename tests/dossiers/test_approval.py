@@ -144,7 +144,9 @@ def test_propose_send_back_propose_again_approve(processing, desk, catalogue):
     assert ready.count() == 1
     assert ready.get().context["note"] == "Mang theo CCCD khi nhận"
 
-    services.dossier_return_result(dossier_id=processing.pk, actor=desk["receiving"], via="post")
+    services.dossier_return_result(
+        dossier_id=processing.pk, actor=desk["receiving"], via="post", postal_item="EB123456789VN"
+    )
     assert reload(processing).status == S.RETURNED
     assert Message.objects.filter(template="result_ready").count() == 1
 

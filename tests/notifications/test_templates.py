@@ -35,6 +35,7 @@ CONTEXT = {
     "note": "Mang theo lệ phí",
     "returned_via": "Trực tiếp",
     "postal_item": "EB123456789VN",
+    "number": "125/QĐ-UBND",
     "old_due_at": "17:00 ngày 01/12/2026",
     "new_due_at": "17:00 ngày 04/12/2026",
 }
@@ -61,6 +62,7 @@ def test_every_message_has_its_templates():
             "postal_returned",
             "result_ready",
             "result_returned",
+            "result_revoked",
             "supplement_requested",
         ]
     )
@@ -92,6 +94,7 @@ def test_email_has_code_link_and_escapes_only_html(template):
         ("dossier_ended", [CONTEXT["reason"], "đã kết thúc hồ sơ", "nộp hồ sơ mới"]),
         ("result_ready", ["Cách nhận kết quả: Nhận trực tiếp", "Mang theo lệ phí", "Ngọc Lâm"]),
         ("result_returned", ["Hình thức trả kết quả: Trực tiếp", "Số hiệu bưu gửi: EB123456789VN"]),
+        ("result_revoked", ["thu hồi kết quả số 125/QĐ-UBND", CONTEXT["reason"]]),
         ("postal_returned", ["EB123456789VN", "chuyển hoàn về Phường Long Biên", "Ngọc Lâm"]),
         ("apology", ["trước đây: 17:00 ngày 01/12/2026", "mới: 17:00 ngày 04/12/2026", "Mẫu 04"]),
         # Mẫu 01 comes at acceptance: the submission is confirmed, and waits for the desk.

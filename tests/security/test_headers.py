@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier
@@ -67,6 +68,12 @@ def dossier(catalogue, desk):
     )
     services.dossier_propose(dossier_id=dossier.pk, actor=desk["specialist"], draft_file=draft)
     services.dossier_approve(dossier_id=dossier.pk, actor=desk["leader"])
+    services.dossier_issue_result(
+        dossier_id=dossier.pk,
+        actor=desk["receiving"],
+        number="15/QĐ-UBND",
+        signed_on=timezone.localdate(),
+    )
     services.dossier_return_result(dossier_id=dossier.pk, actor=desk["receiving"], via="online")
     return Dossier.objects.get(pk=dossier.pk)
 

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.constants import DossierStatus as S
@@ -182,10 +183,17 @@ def test_withdrawal_needs_confirmation(client, dossier):
     assert "Rút hồ sơ</a>" not in client.get(f"/tra-cuu/{dossier.code}/chi-tiet/").content.decode()
 
 
-def finish(dossier, desk):
+def finish(dossier, desk, *, issue=True):
     draft = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
     services.dossier_propose(dossier_id=dossier.pk, actor=desk["specialist"], draft_file=draft)
     services.dossier_approve(dossier_id=dossier.pk, actor=desk["leader"])
+    if issue:
+        services.dossier_issue_result(
+            dossier_id=dossier.pk,
+            actor=desk["receiving"],
+            number="15/QĐ-UBND",
+            signed_on=timezone.localdate(),
+        )
     services.dossier_return_result(dossier_id=dossier.pk, actor=desk["receiving"], via="online")
 
 
@@ -219,6 +227,15 @@ def test_result_file_online_only_when_delivered_online(client, dossier, desk):
     finish(dossier, desk)
     verify(client, dossier.code)
     assert client.get(f"/tra-cuu/{dossier.code}/ket-qua/").status_code == 200
+
+
+def test_an_online_result_is_downloadable_only_once_issued(client, dossier, desk):
+    finish(dossier, desk, issue=False)
+    verify(client, dossier.code)
+    assert client.get(f"/tra-cuu/{dossier.code}/ket-qua/").status_code == 404
+    assert (
+        'id="result-link"' not in client.get(f"/tra-cuu/{dossier.code}/chi-tiet/").content.decode()
+    )
 
 
 def test_a_cached_progress_page_expires_at_the_due_time(dossier, settings):
