@@ -3,16 +3,16 @@
     .venv/bin/python bench/backoffice.py [--duration 10] [--connections 4] [--keep-db]
 
 Seeds a PostgreSQL database (default postgres://postgres@127.0.0.1:5432/portal_bench_backoffice,
-BENCH_DATABASE_URL overrides) with the demo catalogue and 200,000 dossiers and their history
-(bench/seed_dossiers.py), creates a receiving officer ("Cán bộ một cửa") of the busiest ward and a
-superuser, signs them in by writing their sessions, serves the portal with gunicorn as
-docker-compose's web service does, and measures with `wrk --latency` on loopback, for each of the
-two users: the admin index (queue counts), the dossier list, four queue filters, a search by code
-and by phone number, and a dossier's page (the 18 pages of issue 4); then the officer's walk-in
-list (dossiers received at the counter), the ward leader's approval queue and a dossier awaiting
-their decision, and a Sở specialist's view of the dossiers forwarded to the Sở (liên thông): their
-list, their "đang xử lý" queue and one forwarded dossier's page. Target: p99 under 300 ms for
-every page.
+BENCH_DATABASE_URL overrides) with the demo catalogue and 1,000,000 dossiers (`--dossiers`) and
+their history (bench/seed_dossiers.py), creates a receiving officer ("Cán bộ một cửa") and a leader
+of the busiest ward, a specialist of a Sở and a superuser, signs them in by writing their
+sessions, serves the portal with gunicorn as docker-compose's web service does, and measures with
+`wrk --latency` on loopback, for the officer and the superuser: the admin index (queue counts),
+the dossier list, four queue filters, a search by code and by phone number, and a dossier's page
+(the 18 pages of issue 4); then the officer's walk-in list (dossiers received at the counter),
+the ward leader's approval queue and a dossier awaiting their decision, and a Sở specialist's view
+of the dossiers forwarded to the Sở (liên thông): their list, their "đang xử lý" queue and one
+forwarded dossier's page. Target: p99 under 300 ms for every page.
 
 Then, with the server stopped, each page is requested once more in this process to list its SQL
 queries; the slow ones (and every query of a page over the target) are run with EXPLAIN ANALYZE.
