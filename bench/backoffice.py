@@ -1,14 +1,18 @@
-"""Benchmark of the back-office (issue 4): queue pages and a dossier page with 200,000 dossiers.
+"""Benchmark of the back-office (issues 4, 17): queue pages and dossier pages at 1,000,000 dossiers.
 
     .venv/bin/python bench/backoffice.py [--duration 10] [--connections 4] [--keep-db]
 
 Seeds a PostgreSQL database (default postgres://postgres@127.0.0.1:5432/portal_bench_backoffice,
-BENCH_DATABASE_URL overrides) with the demo catalogue and 200,000 dossiers and their history
-(bench/seed_dossiers.py), creates a receiving officer ("Cán bộ một cửa") of the busiest ward and a
-superuser, signs them in by writing their sessions, serves the portal with gunicorn as
-docker-compose's web service does, and measures with `wrk --latency` on loopback, for each of the
-two users: the admin index (queue counts), the dossier list, four queue filters, a search by code
-and by phone number, and a dossier's page. Target: p99 under 300 ms for every page.
+BENCH_DATABASE_URL overrides) with the demo catalogue and 1,000,000 dossiers (`--dossiers`) and
+their history (bench/seed_dossiers.py), creates a receiving officer ("Cán bộ một cửa") and a leader
+of the busiest ward, a specialist of a Sở and a superuser, signs them in by writing their
+sessions, serves the portal with gunicorn as docker-compose's web service does, and measures with
+`wrk --latency` on loopback, for the officer and the superuser: the admin index (queue counts),
+the dossier list, four queue filters, a search by code and by phone number, and a dossier's page
+(the 18 pages of issue 4); then the officer's walk-in list (dossiers received at the counter),
+the ward leader's approval queue and a dossier awaiting their decision, and a Sở specialist's view
+of the dossiers forwarded to the Sở (liên thông): their list, their "đang xử lý" queue and one
+forwarded dossier's page. Target: p99 under 300 ms for every page.
 
 Then, with the server stopped, each page is requested once more in this process to list its SQL
 queries; the slow ones (and every query of a page over the target) are run with EXPLAIN ANALYZE.
@@ -33,6 +37,9 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_backoffi
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 DEMO_AGENCIES = common.BASE_DIR / "fixtures" / "demo" / "agencies.json"
 OFFICER_WARD = "000.01.00.H26"  # Phường Hoàn Kiếm, the busiest ward of the seed
+RESOLVING_AGENCY = (
+    "000.00.06.H26"  # Sở Y tế Hà Nội: resolves the city centre's food-safety dossiers
+)
 TARGET_P99_MS = 300.0
 CHANGELIST = "/quan-tri/dossiers/dossier/"
 QUEUES = ["cho-tiep-nhan", "qua-han", "sap-den-han", "da-bo-sung"]
@@ -44,7 +51,7 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before measuring")
-    parser.add_argument("--dossiers", type=int, default=200_000)
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument(
         "--keep-db",
         action="store_true",
@@ -75,35 +82,44 @@ def parse_args(argv=None):
 # --- Data ----------------------------------------------------------------------------------
 
 
-def ensure_users() -> dict:
-    """The measured users: the ward's receiving officer and a superuser (idempotent)."""
+def _officer(username: str, role, agency, name: tuple[str, str]):
+    """A staff user of `agency` in `role`'s group, attached to its first department (idempotent)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from officers.constants import Role
     from officers.models import Officer
-    from officers.services import roles_ensure
     from procedures.constants import AgencyTier
+    from procedures.models import Agency
+
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model(username=username, first_name=name[0], last_name=name[1], is_staff=True)
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=str(role.label)))
+        desk = Agency.objects.filter(parent=agency, tier=AgencyTier.DEPARTMENT).order_by("code")
+        record = Officer.objects.create(user=user, department=desk.first(), title=str(role.label))
+        record.agencies.set([agency])
+    return user
+
+
+def ensure_users() -> dict:
+    """The measured users (idempotent): the ward's receiving officer and leader, a specialist of
+    the Sở that resolves forwarded dossiers, and a superuser."""
+    from django.contrib.auth import get_user_model
+
+    from officers.constants import Role
+    from officers.services import roles_ensure
     from procedures.models import Agency
 
     roles_ensure()
     user_model = get_user_model()
     ward = Agency.objects.get(code=OFFICER_WARD)
-    officer = user_model.objects.filter(username="bench-motcua").first()
-    if officer is None:
-        officer = user_model(
-            username="bench-motcua", first_name="Nguyễn Thị", last_name="Hoa", is_staff=True
-        )
-        officer.set_unusable_password()
-        officer.save()
-        officer.groups.add(Group.objects.get(name=str(Role.RECEIVING.label)))
-        desk = (
-            Agency.objects.filter(parent=ward, tier=AgencyTier.DEPARTMENT).order_by("code").first()
-        )
-        record = Officer.objects.create(
-            user=officer, department=desk, title=str(Role.RECEIVING.label)
-        )
-        record.agencies.set([ward])
+    resolving = Agency.objects.get(code=RESOLVING_AGENCY)
+    officer = _officer("bench-motcua", Role.RECEIVING, ward, ("Nguyễn Thị", "Hoa"))
+    leader = _officer("bench-lanhdao", Role.LEADER, ward, ("Lê Quang", "Huy"))
+    specialist = _officer("bench-so", Role.SPECIALIST, resolving, ("Bùi Thị", "Thu"))
     superuser = user_model.objects.filter(username="bench-quantri").first()
     if superuser is None:
         superuser = user_model(
@@ -115,7 +131,14 @@ def ensure_users() -> dict:
         )
         superuser.set_unusable_password()
         superuser.save()
-    return {"officer": officer, "superuser": superuser, "ward": ward}
+    return {
+        "officer": officer,
+        "superuser": superuser,
+        "leader": leader,
+        "so": specialist,
+        "ward": ward,
+        "resolving": resolving,
+    }
 
 
 def prepare_database(db, env, *, keep: bool, total: int) -> dict:
@@ -134,10 +157,17 @@ def prepare_database(db, env, *, keep: bool, total: int) -> dict:
     if not Dossier.objects.exists():
         from bench.seed_dossiers import seed_dossiers
 
-        seeding = seed_dossiers(total=total, extra_assignees={users["ward"].pk: [users["officer"]]})
+        seeding = seed_dossiers(
+            total=total,
+            extra_assignees={
+                users["ward"].pk: [users["officer"]],
+                users["resolving"].pk: [users["so"]],
+            },
+        )
         common.log(
             "seeded {dossiers} dossiers, {events} events, {supplement_requests} supplement "
-            "requests, {documents} documents, {messages} messages in {seconds} s".format(**seeding)
+            "requests, {documents} documents, {messages} messages, {proposals} proposals in "
+            "{seconds} s".format(**seeding)
         )
     return {
         "database_created": created,
@@ -170,8 +200,19 @@ def data_summary(users: dict) -> dict:
             .annotate(n=Count("pk"))
             .order_by("-n")
         ),
+        "by_channel": dict(
+            Dossier.objects.values_list("channel").annotate(n=Count("pk")).order_by("channel")
+        ),
+        "forwarded": dict(
+            Dossier.objects.filter(resolving_agency__isnull=False)
+            .values_list("resolving_agency__code")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        ),
+        "at_resolving_agency": Dossier.objects.filter(at_resolving_agency=True).count(),
+        "pending_proposals": Dossier.objects.filter(pending_proposal__isnull=False).count(),
     }
-    for label in ("officer", "superuser"):
+    for label in users:
         summary[f"queues_{label}"] = {
             q["slug"]: q["count"]
             for q in selectors.dossier_queue_counts(user=users[label], now=now)
@@ -200,7 +241,7 @@ def sign_in(user) -> str:
     return session.session_key
 
 
-def choose_targets(ward) -> dict:
+def choose_targets(ward, resolving) -> dict:
     """A dossier of the officer's ward for the searches and the dossier page: a finished one
     with a long history (supplement round, several events), the heaviest kind of page."""
     from django.db.models import Count
@@ -223,6 +264,21 @@ def choose_targets(ward) -> dict:
     if dossier is None:
         raise common.BenchError(f"no dossier is received by {ward.code}")
     phone_matches = Dossier.objects.filter(applicant_phone=dossier.applicant_phone).count()
+    # The leader's: a dossier of the ward awaiting their decision; the Sở's: a forwarded dossier
+    # with it now, with the longest history.
+    pending = (
+        Dossier.objects.filter(receiving_agency=ward, pending_proposal__isnull=False)
+        .order_by("-submitted_at")
+        .first()
+    )
+    forwarded = (
+        Dossier.objects.filter(resolving_agency=resolving, at_resolving_agency=True)
+        .annotate(n_events=Count("events", distinct=True))
+        .order_by("-n_events", "-submitted_at")
+        .first()
+    )
+    if pending is None or forwarded is None:
+        raise common.BenchError("the seed has no pending proposal or no forwarded dossier")
     return {
         "pk": dossier.pk,
         "code": dossier.code,
@@ -232,6 +288,9 @@ def choose_targets(ward) -> dict:
         "documents": dossier.documents.count(),
         "supplements": dossier.supplements.count(),
         "messages": messages_about(dossier).count(),
+        "pending_pk": pending.pk,
+        "forwarded_pk": forwarded.pk,
+        "forwarded_events": forwarded.n_events,
     }
 
 
@@ -252,6 +311,32 @@ def pages_for(label: str, session_key: str, target: dict) -> list[common.Page]:
         ),
     ]
     return pages
+
+
+def queue_pages(sessions: dict, target: dict) -> list[common.Page]:
+    """The queues added since issue 4: walk-in, leader's approval, liên thông (issue 17)."""
+    cookie = {label: {"Cookie": f"sessionid={key}"} for label, key in sessions.items()}
+    query = lambda **kw: CHANGELIST + "?" + urllib.parse.urlencode(kw)  # noqa: E731
+    return [
+        common.Page(
+            "officer: walk-in (trực tiếp)", query(channel__exact=1), headers=cookie["officer"]
+        ),
+        common.Page(
+            "leader: queue cho-phe-duyet", query(hang_doi="cho-phe-duyet"), headers=cookie["leader"]
+        ),
+        common.Page(
+            "leader: dossier awaiting approval",
+            f"{CHANGELIST}{target['pending_pk']}/change/",
+            headers=cookie["leader"],
+        ),
+        common.Page("Sở: forwarded dossiers (list)", CHANGELIST, headers=cookie["so"]),
+        common.Page("Sở: queue dang-xu-ly", query(hang_doi="dang-xu-ly"), headers=cookie["so"]),
+        common.Page(
+            "Sở: forwarded dossier page",
+            f"{CHANGELIST}{target['forwarded_pk']}/change/",
+            headers=cookie["so"],
+        ),
+    ]
 
 
 # Indexes that make the admin's search use indexes (see docs/benchmarks.md, Back-office).
@@ -381,20 +466,21 @@ def main(argv=None) -> int:
         )
         common.setup_django(env)
         prepared = prepare_database(db, env, keep=args.keep_db, total=args.dossiers)
-        users = {"officer": prepared.pop("officer"), "superuser": prepared.pop("superuser")}
-        ward = prepared.pop("ward")
+        users = {label: prepared.pop(label) for label in ("officer", "superuser", "leader", "so")}
+        ward, resolving = prepared.pop("ward"), prepared.pop("resolving")
         prepared["suggested_indexes"] = suggested_indexes(args.with_suggested_indexes)
         summary = data_summary({**users})
         common.log(
             f"{summary['dossiers']} dossiers; officer sees {summary['visible_officer']}: "
             f"{summary['queues_officer']}"
         )
-        target = choose_targets(ward)
+        target = choose_targets(ward, resolving)
         sessions = {label: sign_in(user) for label, user in users.items()}
         pages = [
             common.Page("bare view", "/healthz", baseline=True, note="before the pages"),
             *pages_for("officer", sessions["officer"], target),
             *pages_for("superuser", sessions["superuser"], target),
+            *queue_pages(sessions, target),
             common.Page("bare view (again)", "/healthz", baseline=True, note="after the pages"),
         ]
         pages = common.only(pages, args.only)
@@ -420,7 +506,7 @@ def main(argv=None) -> int:
     table = markdown_table(rows)
     payload = common.result_payload(
         "backoffice",
-        issue=4,
+        issue=17,
         stamp=stamp,
         args=args,
         machine=common.machine_info(db=db, redis_url=redis_url),

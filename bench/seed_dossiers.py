@@ -6,7 +6,16 @@ dates around now (so that the "quá hạn" and "sắp đến hạn" queues are n
 to several events each, supplement requests (open ones for status 5; answered but not yet
 reviewed ones for the "đã bổ sung" queue; old reviewed ones in the history), attached documents
 for online dossiers, and an outbox message for each one with an email. It also creates the
-officers who hold dossiers (two specialists per ward), and the code sequences.
+officers who hold dossiers (two specialists per ward and per resolving agency), and the code
+sequences.
+
+The paper channels are walk-in dossiers as `dossiers.services.walk_in` registers them: accepted
+when handed in (one acceptance event from no status, noting the channel) with the papers
+received. Dossiers of a procedure that another agency resolves in the province (liên thông: the
+provincial service centres' procedures, which a Sở resolves) are forwarded to that agency after
+acceptance, and are with it while in progress. A share of the dossiers in status 4 await the
+leader's decision: an open `Proposal`, the dossier's `pending_proposal`, the "Trình lãnh đạo"
+event.
 
 It bypasses Model.save() for speed; it fills every column the models define, taking the field's
 default for any it does not know (a column added later by another migration).
@@ -33,12 +42,20 @@ from dossiers.models import (
     DossierDocument,
     DossierEvent,
     DossierSequence,
+    Proposal,
     SupplementRequest,
 )
 from notifications.constants import MessageChannel, MessageState
 from notifications.models import Message
-from procedures.constants import AgencyTier, ProcessingTimeKind, ResultDelivery, ServiceLevel
+from procedures.constants import (
+    AgencyTier,
+    CopyType,
+    ProcessingTimeKind,
+    ResultDelivery,
+    ServiceLevel,
+)
 from procedures.models import Agency, Procedure
+from procedures.selectors import procedure_resolving_agency
 
 TOTAL = 200_000
 DAYS = 730  # two years of history
@@ -73,6 +90,18 @@ STATUS_WEIGHTS = {
     S.FEE_REQUESTED: 0.5,
 }
 RUNNING = {S.ACCEPTED, S.PROCESSING, S.FEE_REQUESTED}
+# Statuses of a forwarded dossier (liên thông); it is with the resolving agency in the first three.
+FORWARDED = {
+    S.PROCESSING,
+    S.SUPPLEMENT_REQUESTED,
+    S.FEE_REQUESTED,
+    S.STOPPED,
+    S.RESOLVED,
+    S.RETURNED,
+}
+AT_RESOLVING_AGENCY = {S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED}
+PENDING_PROPOSAL_SHARE = 0.25  # of the dossiers in status 4: with the leader
+PAPER_COPIES = [CopyType.ORIGINAL, CopyType.CERTIFIED, CopyType.PHOTOCOPY]
 
 FAMILY = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
@@ -186,7 +215,7 @@ def _receivers():
 
 
 def _officers(wards: list[Agency]) -> dict[int, list]:
-    """Two specialists per ward (group "Chuyên viên"), who hold that ward's dossiers."""
+    """Two specialists per ward or resolving agency (group "Chuyên viên"), who hold its dossiers."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -239,7 +268,14 @@ def seed_dossiers(
     agencies = [a for a, _, _ in receivers]
     weights = [w for _, _, w in receivers]
     wards = [a for a in agencies if a.tier == AgencyTier.COMMUNE]
-    holders = _officers(wards)
+    # Liên thông: the agency that resolves each procedure received by each agency, if another.
+    resolver_of = {
+        (agency.pk, procedure.pk): procedure_resolving_agency(procedure=procedure, agency=agency)
+        for agency, procedures, _ in receivers
+        for procedure in procedures
+    }
+    resolvers = sorted({a for a in resolver_of.values() if a is not None}, key=lambda a: a.code)
+    holders = _officers(wards + resolvers)
     for agency_id, users in (extra_assignees or {}).items():
         holders.setdefault(agency_id, []).extend(users)
     departments: dict[int, list[Agency]] = {}
@@ -255,6 +291,8 @@ def seed_dossiers(
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers_dossier")
         next_id = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers_proposal")
+        next_proposal_id = cursor.fetchone()[0] + 1
 
     dossier_rows = _Rows.of(
         Dossier,
@@ -263,7 +301,8 @@ def seed_dossiers(
             "applicant_name", "applicant_email", "applicant_phone", "applicant_address",
             "applicant_id_number", "delivery", "declaration", "submitted_at", "received_at",
             "due_at", "resolved_at", "returned_at", "current_department_id", "assignee_id",
-            "result_file", "returned_via", "receipt", "created_at", "updated_at",
+            "result_file", "returned_via", "receipt", "resolving_agency_id", "at_resolving_agency",
+            "pending_proposal_id", "created_at", "updated_at",
         ],
     )  # fmt: skip
     event_rows = _Rows.of(
@@ -284,7 +323,14 @@ def seed_dossiers(
         DossierDocument,
         [
             "dossier_id", "document_id", "document_name", "file", "original_name",
-            "content_type", "size", "uploaded_at",
+            "content_type", "size", "paper_copy_type", "paper_copies", "uploaded_at",
+        ],
+    )  # fmt: skip
+    proposal_rows = _Rows.of(
+        Proposal,
+        [
+            "id", "dossier_id", "draft", "note", "department_id", "proposed_by_id", "proposed_at",
+            "leader_id", "closed_at", "outcome",
         ],
     )  # fmt: skip
     message_rows = _Rows.of(
@@ -354,6 +400,8 @@ def seed_dossiers(
                         resolved = min(resolved, now - _days(rng.uniform(0, 2)))
                     else:
                         returned = min(resolved + _days(rng.uniform(0.05, 4)), now)
+        if channel != Channel.ONLINE and received is not None:
+            submitted = received  # walk-in: accepted when handed in
         drawn.append(
             (submitted, agency, procedure, status, channel, received, due, resolved, returned)
         )
@@ -380,14 +428,26 @@ def seed_dossiers(
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         phone = f"09{rng.randint(0, 99_999_999):08d}"
         email = f"cd{pk}@example.vn" if rng.random() < 0.8 else ""
+        paper = channel != Channel.ONLINE
         people = holders.get(agency.pk) or [None]
-        assignee = rng.choice(people) if received else None
+        desk = assignee = rng.choice(people) if received else None
+        # Liên thông: forwarded after acceptance, with the resolving agency while in progress.
+        resolving = resolver_of[(agency.pk, procedure.pk)] if status in FORWARDED else None
+        at_resolving = resolving is not None and status in AT_RESOLVING_AGENCY
+        if resolving is not None:
+            assignee = rng.choice(holders.get(resolving.pk) or [None])
+        holding = assignee if resolving is None or at_resolving else desk
         dept_choices = departments.get(agency.pk, [])
         department = (
             rng.choice(dept_choices[1:] or dept_choices)
-            if dept_choices and status in (S.PROCESSING, S.FEE_REQUESTED)
+            if dept_choices and status in (S.PROCESSING, S.FEE_REQUESTED) and not at_resolving
             else None
         )
+        # With the leader: the proposal says where it came from; the dossier is with no unit.
+        proposal_id = proposal_department = None
+        if status == S.PROCESSING and rng.random() < PENDING_PROPOSAL_SHARE:
+            proposal_id = next_proposal_id + proposal_rows.count
+            proposal_department, department, holding = department, None, None
         delivery = rng.choice(procedure.delivery_options or [ResultDelivery.IN_PERSON])
         dossier_rows.add(
             pk, code, procedure.pk, agency.pk, int(status), int(channel), name, email, phone,
@@ -397,11 +457,15 @@ def seed_dossiers(
             {"ho_ten": name, "noi_cu_tru": agency.name, "ngay_sinh": "1990-01-01"},
             submitted, received, due, resolved, returned,
             department.pk if department else None,
-            assignee.pk if assignee else None,
-            "", delivery if returned else "", "", submitted,
-            returned or resolved or received or submitted,
+            holding.pk if holding else None,
+            "", delivery if returned else "", "",
+            resolving.pk if resolving else None, at_resolving, proposal_id,
+            submitted, returned or resolved or received or submitted,
         )  # fmt: skip
         counts[int(status)] += 1
+        counts[f"channel_{int(channel)}"] += 1
+        counts["forwarded"] += resolving is not None
+        counts["at_resolving_agency"] += at_resolving
 
         # History, consistent with the status.
         def event(
@@ -422,7 +486,13 @@ def seed_dossiers(
                     pk, document.pk, document.name,
                     f"uploads/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.pdf",
                     f"giay-to-{order + 1}.pdf", "application/pdf", rng.randint(40_000, 900_000),
-                    submitted,
+                    "", 0, submitted,
+                )  # fmt: skip
+        elif received is not None:  # the papers handed in at the desk (or by post)
+            for document in documents_of[procedure.pk][: rng.randint(1, 3)]:
+                document_rows.add(
+                    pk, document.pk, document.name, "", "", "", 0,
+                    rng.choice(PAPER_COPIES), rng.randint(1, 2), received,
                 )  # fmt: skip
         if status == S.NEW:
             pass
@@ -439,22 +509,38 @@ def seed_dossiers(
             )
         else:
             event(
-                EventAction.ACCEPT, int(S.NEW), S.ACCEPTED, received, actor=assignee, who=assignee
+                EventAction.ACCEPT,
+                None if paper else int(S.NEW),
+                S.ACCEPTED,
+                received,
+                actor=desk,
+                who=desk,
+                note=str(Channel(channel).label) if paper else "",
             )
             current = S.ACCEPTED
             moment = received
             if status != S.ACCEPTED:
                 moment = received + _days(rng.uniform(0.01, 0.5))
-                if status not in (S.SUPPLEMENT_REQUESTED, S.WITHDRAWN, S.REFUSED):
+                if resolving is not None:
+                    event(
+                        EventAction.FORWARD_AGENCY,
+                        int(current),
+                        S.PROCESSING,
+                        moment,
+                        actor=desk,
+                        where=resolving,
+                    )
+                    current = S.PROCESSING
+                elif status not in (S.SUPPLEMENT_REQUESTED, S.WITHDRAWN, S.REFUSED):
                     where = rng.choice(dept_choices[1:] or dept_choices) if dept_choices else None
                     event(
                         EventAction.FORWARD,
                         int(current),
                         S.PROCESSING,
                         moment,
-                        actor=assignee,
+                        actor=desk,
                         where=where,
-                        who=assignee,
+                        who=desk,
                     )
                     current = S.PROCESSING
 
@@ -481,7 +567,7 @@ def seed_dossiers(
 
             if status == S.SUPPLEMENT_REQUESTED:
                 supplement(max(moment, now - _days(rng.uniform(0, 10))))
-            elif status in RUNNING and rng.random() < supplemented_target:
+            elif status in RUNNING and proposal_id is None and rng.random() < supplemented_target:
                 asked = moment + (now - moment) * rng.uniform(0.1, 0.6)
                 answered = asked + (now - asked) * rng.uniform(0.2, 0.95)
                 supplement(asked, answered, "Đã bổ sung bản chụp rõ nét.")
@@ -489,6 +575,22 @@ def seed_dossiers(
             elif resolved is not None and rng.random() < 0.08:
                 answered = moment + (resolved - moment) * 0.5
                 supplement(moment + (resolved - moment) * 0.3, answered, "", answered + _days(0.2))
+            if proposal_id is not None:
+                proposed = moment + (now - moment) * rng.uniform(0.7, 0.99)
+                event(
+                    EventAction.PROPOSE,
+                    int(S.PROCESSING),
+                    S.PROCESSING,
+                    proposed,
+                    actor=assignee,
+                    where=resolving if at_resolving else None,
+                )
+                proposal_rows.add(
+                    proposal_id, pk, f"dossiers/du-thao/{uuid.uuid4().hex}.pdf",
+                    "Kính trình lãnh đạo xem xét, phê duyệt kết quả.",
+                    proposal_department.pk if proposal_department else None,
+                    assignee.pk if assignee else None, proposed, None, None, "",
+                )  # fmt: skip
             if status == S.FEE_REQUESTED:
                 event(
                     EventAction.REQUEST_FEE,
@@ -523,7 +625,7 @@ def seed_dossiers(
                         int(S.RESOLVED),
                         S.RETURNED,
                         returned,
-                        actor=assignee,
+                        actor=desk,
                     )
         if email:
             message_rows.add(
@@ -542,11 +644,18 @@ def seed_dossiers(
             "supplement_requests": supplement_rows.copy(),
             "documents": document_rows.copy(),
             "messages": message_rows.copy(),
+            # After the dossiers, before the end of the transaction, which checks each dossier's
+            # pending_proposal (a deferred foreign key) and each proposal's dossier.
+            "proposals": proposal_rows.copy(),
         }
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('dossiers_dossier', 'id'), "
                 "(SELECT MAX(id) FROM dossiers_dossier))"
+            )
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('dossiers_proposal', 'id'), "
+                "GREATEST(1, (SELECT MAX(id) FROM dossiers_proposal)))"
             )
             # The appointment is the legal due date (no apologies seeded); the clock of a
             # dossier waiting for a supplement or a fee stopped at the request.
@@ -584,6 +693,14 @@ def seed_dossiers(
             S(k).name: counts[k] for k in sorted(k for k in counts if isinstance(k, int))
         },
         "supplemented_unreviewed": counts["supplemented_unreviewed"],
+        "by_channel": {
+            Channel(c).name: counts[f"channel_{int(c)}"]
+            for c in Channel
+            if counts[f"channel_{int(c)}"]
+        },
+        "forwarded": counts["forwarded"],
+        "at_resolving_agency": counts["at_resolving_agency"],
+        "pending_proposals": proposal_rows.count,
         "generate_seconds": round(generated, 1),
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -82,6 +82,8 @@ CLOCK_RUNNING = frozenset(
 FINAL = frozenset(
     {DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED}
 )
+# Statuses of a dossier still in progress, in order (a partial index names them: keep as is).
+UNFINISHED = sorted(set(DossierStatus.values) - set(FINAL))
 
 
 class WizardStep(models.TextChoices):

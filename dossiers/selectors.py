@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import timeliness, workflow
-from dossiers.constants import FINAL, EventAction
+from dossiers.constants import FINAL, UNFINISHED, EventAction
 from dossiers.constants import DossierStatus as S
 from dossiers.models import (
     Dossier,
@@ -126,7 +126,15 @@ def agency_ids_in_scope(user) -> list[int] | None:
     if scope is None:
         return None
     if not hasattr(user, "_agency_ids"):
-        user._agency_ids = list(Agency.objects.filter(scope).values_list("pk", flat=True))
+        # In the same query: which of them a dossier was ever forwarded to (liên thông).
+        forwarded = Dossier.objects.filter(resolving_agency=OuterRef("pk"))
+        rows = list(
+            Agency.objects.filter(scope)
+            .annotate(resolves=Exists(forwarded))
+            .values_list("pk", "resolves")
+        )
+        user._agency_ids = [pk for pk, _ in rows]
+        user._resolving_ids = [pk for pk, resolves in rows if resolves]
     return user._agency_ids
 
 
@@ -138,7 +146,14 @@ def dossiers_visible(user) -> QuerySet[Dossier]:
     if ids is None:
         return dossiers
     # The ids themselves, not a subquery on the path: the planner can then estimate the rows.
-    return dossiers.filter(Q(receiving_agency_id__in=ids) | Q(resolving_agency_id__in=ids))
+    if not user._resolving_ids:
+        # No dossier was ever forwarded to the scope: without the OR on the resolving agency,
+        # counts in scope are index-only scans (at 1,000,000 dossiers a ward's 300,000 counted
+        # in 18 ms instead of a 300 ms sequential scan: docs/benchmarks.md).
+        return dossiers.filter(receiving_agency_id__in=ids)
+    return dossiers.filter(
+        Q(receiving_agency_id__in=ids) | Q(resolving_agency_id__in=user._resolving_ids)
+    )
 
 
 def _supplemented() -> Q:
@@ -201,7 +216,6 @@ def queue_condition(slug: str, *, user, now) -> Q:
 # Queues of finished dossiers only grow: they are counted by status on an index, apart from the
 # queues of dossiers still in progress, which one aggregate counts over the unfinished ones.
 FINISHED_QUEUES = {"da-tra": S.RETURNED, "tu-choi": S.REFUSED}
-UNFINISHED = sorted(set(S.values) - set(FINAL))
 
 
 def dossier_queue_counts(*, user, now=None) -> list[dict]:
@@ -213,7 +227,8 @@ def dossier_queue_counts(*, user, now=None) -> list[dict]:
     # filter(), not exclude(): PostgreSQL then reads the unfinished rows on the status index.
     counts = visible.filter(status__in=UNFINISHED).aggregate(
         **{
-            q.slug.replace("-", "_"): Count("pk", filter=q.condition(user=user, now=now))
+            # COUNT(status): answered from the dossier_unfinished index alone, unlike COUNT(id).
+            q.slug.replace("-", "_"): Count("status", filter=q.condition(user=user, now=now))
             for q in in_progress
         }
     )

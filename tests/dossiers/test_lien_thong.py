@@ -176,3 +176,46 @@ def test_the_forward_page_names_the_destination_in_a_fixed_number_of_queries(
     assert "Hồ sơ được chuyển đến: Sở Văn hóa và Thể thao Thành phố Hà Nội." in (
         response.content.decode()
     )
+
+
+def where(queryset) -> str:
+    return str(queryset.query).split(" WHERE ", 1)[1]
+
+
+def test_the_scope_reads_the_resolving_agency_only_once_a_dossier_was_forwarded_to_it(province):
+    def visible(user):
+        # A new request's user: the scope is read once per request.
+        return selectors.dossiers_visible(type(user).objects.get(pk=user.pk))
+
+    dossier = submitted(province["karaoke"], province["centre"])
+    services.dossier_accept(dossier_id=dossier.pk, actor=province["desk"])
+    # Nothing was ever forwarded to the Sở: its scope is what it receives, a condition that
+    # counts read from an index alone (no OR on the resolving agency: docs/benchmarks.md).
+    before = visible(province["specialist"])
+    assert "resolving_agency_id" not in where(before)
+    assert list(before) == []
+    services.dossier_forward_agency(dossier_id=dossier.pk, actor=province["desk"])
+    after = visible(province["specialist"])
+    assert "resolving_agency_id" in where(after)
+    assert list(after.values_list("pk", flat=True)) == [dossier.pk]
+    # The centre received it, and nothing is forwarded to it; the other Sở sees nothing.
+    desk = visible(province["desk"])
+    assert "resolving_agency_id" not in where(desk)
+    assert list(desk.values_list("pk", flat=True)) == [dossier.pk]
+    assert list(visible(province["health_officer"])) == []
+
+
+def test_the_resolving_agencys_list_in_a_fixed_number_of_queries(
+    client, forwarded, province, django_assert_num_queries
+):
+    client.force_login(province["specialist"])
+    url = "/quan-tri/dossiers/dossier/"
+    client.get(url)  # the session, the counts and the list's total kept
+    # Session, user, roles, scope (paths, then ids with what was forwarded: one query), the
+    # page, the filters' agencies, the permissions: the counts and the total are kept.
+    with django_assert_num_queries(9) as queries:
+        response = client.get(url)
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert [d.code for d in response.context["cl"].result_list] == [forwarded.code]
+    counts = {q["slug"]: q["count"] for q in response.context["queues"]}
+    assert (counts["dang-xu-ly"], counts["cho-tiep-nhan"]) == (1, 0)

@@ -197,3 +197,20 @@ def test_the_walk_in_page_reads_a_fixed_number_of_queries(
     # permission reads; the two lists of choices. None per procedure or per document.
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_the_walk_in_list_in_a_fixed_number_of_queries(
+    client, catalogue, desk, django_assert_num_queries
+):
+    paper = receive(catalogue, desk["receiving"]).dossier
+    submitted(catalogue["khai_sinh"], catalogue["long_bien"])  # online: not in the list
+    client.force_login(desk["receiving"])
+    url = f"/quan-tri/dossiers/dossier/?channel__exact={Channel.IN_PERSON}"
+    client.get(url)  # the session, the counts and the list's total kept
+    # Session, user, roles, scope, the page, the filters' agencies, the permissions: the same
+    # as every list (tests/dossiers/test_admin.py); the total is kept.
+    with django_assert_num_queries(9) as queries:
+        response = client.get(url)
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert [d.code for d in response.context["cl"].result_list] == [paper.code]
+    assert response.context["cl"].result_count == 1
