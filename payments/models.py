@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,15 @@ class PaymentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.rsp_code}".strip()
+
+    def save(self, *args, **kwargs):
+        # The events are the payment's evidence: a row is written once.
+        if not self._state.adding:
+            raise PermissionDenied(_("Sự việc thanh toán không được sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("Sự việc thanh toán không được xoá."))
 
 
 class SandboxTransaction(models.Model):

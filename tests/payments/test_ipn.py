@@ -266,3 +266,16 @@ def test_concurrent_duplicate_ipns_confirm_once(agency, confirmed):
     assert changes(order) == [("", "pending"), ("pending", "paid")]
     assert order.events.filter(kind="ipn").count() == 8
     assert [call["order_id"] for call in confirmed] == [order.pk]
+
+
+@pytest.mark.django_db
+def test_events_are_written_once(agency):
+    from django.core.exceptions import PermissionDenied
+
+    event = make_order(agency).events.get()
+    event.note = "sửa"
+    with pytest.raises(PermissionDenied):
+        event.save()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    assert PaymentEvent.objects.get(pk=event.pk).note == ""
