@@ -1,6 +1,6 @@
 -- wrk script: send pre-generated requests, each once or in turn until the run ends.
 --
---   wrk ... --script bench/replay.lua http://127.0.0.1:PORT -- REQUESTS_FILE THREADS [MODE [SUCCESS]]
+--   wrk ... --script bench/replay.lua http://127.0.0.1:PORT -- REQUESTS_FILE THREADS [MODE [SUCCESS [BODY]]]
 --
 -- REQUESTS_FILE has one request per line, four tab-separated fields:
 --   METHOD  PATH  COOKIE-HEADER  BODY (urlencoded, may be empty)
@@ -12,7 +12,8 @@
 -- At the end, one line per response kind is printed:
 --   status <kind> <count>
 -- where kind is the status code, or "302-success" for a redirect whose Location matches the Lua
--- pattern SUCCESS (intake: "/da%-nop/", the success page), then
+-- pattern SUCCESS (intake: "/da%-nop/", the success page; "-" for none), or "<status>-<capture>"
+-- when the Lua pattern BODY (one capture) matches the body (payments: the IPN's RspCode), then
 --   sent <count>             lines of REQUESTS_FILE handed to wrk (sent, answered or not)
 --   threads_exhausted <count>
 -- wrk does not read the responses still in flight when the run ends (at most one per
@@ -30,7 +31,8 @@ end
 function init(args)
   local path, nthreads = args[1], tonumber(args[2])
   cycle = args[3] == "cycle"
-  success = args[4]
+  success = args[4] ~= "-" and args[4] or nil
+  body_pattern = args[5]
   queue = {}
   local line_no = 0
   for line in io.lines(path) do
@@ -72,6 +74,10 @@ function response(status, headers, body)
   if status == 302 and success then
     local location = headers["Location"] or headers["location"] or ""
     if location:find(success) then kind = "302-success" end
+  end
+  if body_pattern and body then
+    local captured = body:match(body_pattern)
+    if captured then kind = kind .. "-" .. captured end
   end
   counts[kind] = (counts[kind] or 0) + 1
 end

@@ -6,7 +6,14 @@ from officers.constants import Role
 
 # Every officer reads dossiers; the administrator also edits the catalogue and the accounts, each
 # admin narrowing these to the administrator's scope (procedures.scopes, officers/admin.py).
-READ_DOSSIERS = ["dossiers.view_dossier", "notifications.view_message"]
+# The fees paid online for those dossiers (payments.admin) come with them.
+READ_DOSSIERS = [
+    "dossiers.view_dossier",
+    "notifications.view_message",
+    "payments.view_paymentorder",
+]
+# Recording a refund (payments.admin): the desk, which collects the fees, and the administrator.
+REFUNDS = ["payments.change_paymentorder"]
 CATALOGUE = [
     f"procedures.{verb}_{model}"
     for model in ["agency", "field", "procedure", "feerule", "requireddocument", "formfield"]
@@ -26,7 +33,7 @@ CALENDAR = [f"calendars.{verb}_calendarday" for verb in ["add", "change", "delet
 # specialists do not read who else opened a dossier.
 ACCESS_LOG = ["audit.view_accessrecord"]
 PERMISSIONS = {
-    Role.RECEIVING: READ_DOSSIERS,
+    Role.RECEIVING: READ_DOSSIERS + REFUNDS,
     Role.SPECIALIST: READ_DOSSIERS,
     Role.LEADER: READ_DOSSIERS + ACCESS_LOG,
     Role.ADMINISTRATOR: READ_DOSSIERS
@@ -34,6 +41,7 @@ PERMISSIONS = {
     + ACCOUNTS
     + CALENDAR
     + ACCESS_LOG
+    + REFUNDS
     + ["notifications.change_message"],
 }
 

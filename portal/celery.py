@@ -64,6 +64,11 @@ app.conf.beat_schedule = {
         "task": "dossiers.tasks.procedures_refresh_usage",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Orders whose IPN never came (payments.reconcile).
+    "payments-reconcile": {
+        "task": "payments.tasks.payments_reconcile",
+        "schedule": crontab(),
+    },
     # Messages the broker never got (down at commit) or a worker lost (killed mid-send).
     "notifications-requeue": {
         "task": "notifications.tasks.messages_requeue",

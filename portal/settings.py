@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "procedures",
     "calendars",
     "dossiers",
+    "payments",
     "notifications",
     # Before officers: its permissions exist when the roles are set up (post_migrate).
     "audit",
@@ -282,6 +283,21 @@ NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=60)
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms")
 SMS_NOTIFY = env.str("SMS_NOTIFY", default="fallback")
+
+# Online fees through VNPay v2.1.0 (payments/). Without VNPAY_PAYMENT_URL and with DEBUG on, the
+# built-in sandbox gateway (/thanh-toan/sandbox/) stands in for it; VNPAY_API_URL is the merchant
+# API (querydr, refund) that reconciliation asks about orders whose IPN never came.
+VNPAY_TMN_CODE = env.str("VNPAY_TMN_CODE", default="")
+VNPAY_HASH_SECRET = env.str("VNPAY_HASH_SECRET", default="")
+VNPAY_PAYMENT_URL = env.str("VNPAY_PAYMENT_URL", default="")
+VNPAY_API_URL = env.str("VNPAY_API_URL", default="")
+VNPAY_API_TIMEOUT = env.float("VNPAY_API_TIMEOUT", default=10)
+# The server's address sent in vnp_IpAddr of the merchant API's requests.
+VNPAY_SERVER_IP = env.str("VNPAY_SERVER_IP", default="127.0.0.1")
+VNPAY_EXPIRE_MINUTES = env.int("VNPAY_EXPIRE_MINUTES", default=15)
+# An order pending this long is queried; failed ones once more; each no longer than the window.
+VNPAY_RECONCILE_AFTER_MINUTES = env.int("VNPAY_RECONCILE_AFTER_MINUTES", default=5)
+VNPAY_RECONCILE_WINDOW_HOURS = env.int("VNPAY_RECONCILE_WINDOW_HOURS", default=24)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("tracking.urls")),
     path("", include("stats.urls")),
+    path("", include("payments.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

@@ -22,6 +22,8 @@ from calendars.models import CalendarDay
 from dossiers.models import Dossier
 from notifications.models import Message
 from officers.constants import Role
+from payments.models import PaymentOrder
+from payments.services import payment_create
 from procedures.models import Agency, Field, Procedure
 from tests.dossiers.factories import DossierFactory, make_officer
 from tests.factories import ProcedureFactory
@@ -57,6 +59,18 @@ def _message(dossier) -> Message:
         subject_type="dossiers.dossier",
         subject_id=dossier.pk,
         reference=dossier.code,
+    )
+
+
+def _payment(dossier) -> PaymentOrder:
+    return payment_create(
+        subject_type="dossiers.dossier",
+        subject_id=dossier.pk,
+        reference=dossier.code,
+        fee_key="submission",
+        amount=15000,
+        description="Lệ phí",
+        agency_id=dossier.receiving_agency_id,
     )
 
 
@@ -144,6 +158,7 @@ def targets(catalogue, desk, province):
         User: (desk["other_ward"], user_add(ha_dong)),
         Dossier: (ha_dong_dossier, no_add(Dossier)(ha_dong)),
         Message: (_message(ha_dong_dossier), no_add(Message)(ha_dong)),
+        PaymentOrder: (_payment(ha_dong_dossier), no_add(PaymentOrder)(ha_dong)),
         AccessRecord: (
             _access(ha_dong_dossier, desk["other_ward"]),
             no_add(AccessRecord)(ha_dong),
@@ -155,6 +170,7 @@ def targets(catalogue, desk, province):
         User: (province["other_province"], user_add(bac_hong_linh)),
         Dossier: (hatinh_dossier, no_add(Dossier)(bac_hong_linh)),
         Message: (_message(hatinh_dossier), no_add(Message)(bac_hong_linh)),
+        PaymentOrder: (_payment(hatinh_dossier), no_add(PaymentOrder)(bac_hong_linh)),
         AccessRecord: (
             _access(hatinh_dossier, province["other_province"]),
             no_add(AccessRecord)(bac_hong_linh),
