@@ -31,7 +31,7 @@ def start(order, live_server) -> str:
 def test_paying_in_the_sandbox(page, live_server, agency, screenshot):
     order = make_order(agency)
     page.goto(start(order, live_server))
-    assert page.get_by_text(order.txn_ref).is_visible()
+    assert page.get_by_text(order.txn_ref, exact=True).is_visible()
     assert page.get_by_text("15.000 VND").is_visible()
     page.get_by_role("button", name="Thanh toán", exact=True).click()
     page.wait_for_url("**/thanh-toan/vnpay/ket-qua/**")
