@@ -119,6 +119,7 @@ def main(argv=None) -> int:
         connections.close_all()
 
         worker = CeleryWorker(env=env, log_path=work / "worker.log")
+        calibration_before = common.cpu_calibration_ms()
         load_before = os.getloadavg()
         try:
             with worker:
@@ -158,6 +159,7 @@ def main(argv=None) -> int:
         worker=" ".join(["celery", *worker.command[1:]]),
         loadavg_before=load_before,
         loadavg_after=load_after,
+        cpu_calibration_ms=[calibration_before, common.cpu_calibration_ms()],
         messages=received,
         states=states,
         publish_per_second=round(len(message_ids) / publish_seconds, 1),
