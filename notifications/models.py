@@ -41,6 +41,15 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["state", "requeue_at"], name="message_state_requeue_at"),
             models.Index(fields=["subject_type", "subject_id"], name="message_subject"),
+            # The drain's next message (services.messages_drain): the oldest never tried, found
+            # without walking the sent ones.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(
+                    state=MessageState.PENDING, attempts=0, channel=MessageChannel.EMAIL
+                ),
+                name="message_untried_email",
+            ),
         ]
 
     def __str__(self):

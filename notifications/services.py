@@ -8,20 +8,20 @@ left is SMTP's own: a worker killed after the server's "250 OK" and before its c
 on the next try, with the same Message-ID, by which mail clients can recognise the copy.
 """
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
 import functools
 import logging
 import random
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,12 +29,12 @@ from django.utils import timezone
 from core.outages import Outage
 from core.siteurl import site_url
 from notifications import attachments as attachment_providers
+from notifications import smtp
 from notifications.constants import MessageChannel, MessageState, SmsPolicy
 from notifications.models import Message
 from notifications.sms import sms_send
 
 logger = logging.getLogger(__name__)
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def message_queue(
@@ -155,6 +155,9 @@ def message_deliver(*, message_id: int) -> Attempt | None:
     finds it sent. A failure is recorded (attempts, last_error) and the message stays pending
     until its next attempt, or is marked failed after settings.NOTIFICATIONS_MAX_ATTEMPTS.
     """
+    # A task whose message a drain or an earlier delivery sent: one query, no transaction.
+    if not Message.objects.filter(pk=message_id, state=MessageState.PENDING).exists():
+        return None
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -163,29 +166,95 @@ def message_deliver(*, message_id: int) -> Attempt | None:
         )
         if message is None:
             return None
-        message.attempts += 1
-        now = timezone.now()
-        retry_in = None
-        try:
-            with transaction.atomic():  # a failure inside leaves this transaction usable
-                _send(message)
-        except Exception as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                message.state = MessageState.FAILED
-                message.requeue_at = None
-            else:
-                retry_in = retry_delay(message.attempts)
-                message.requeue_at = _requeue_at(now + datetime.timedelta(seconds=retry_in))
-            logger.warning(
-                "Message %s, attempt %s: %s", message.pk, message.attempts, message.last_error
-            )
-        else:
-            message.state = MessageState.SENT
-            message.sent_at = now
+        return _attempt(message)
+
+
+def _attempt(message: Message) -> Attempt:
+    """Send a message locked by the current transaction, and record the attempt on its row."""
+    message.attempts += 1
+    now = timezone.now()
+    retry_in = None
+    try:
+        # An attachment provider reads the database: its failure must leave this transaction
+        # usable. Without attachments nothing inside queries, and the savepoint is not needed.
+        with transaction.atomic() if message.attachments else contextlib.nullcontext():
+            _send(message)
+    except Exception as error:
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            message.state = MessageState.FAILED
             message.requeue_at = None
-        message.save(update_fields=["state", "attempts", "last_error", "requeue_at", "sent_at"])
+        else:
+            retry_in = retry_delay(message.attempts)
+            message.requeue_at = _requeue_at(now + datetime.timedelta(seconds=retry_in))
+        logger.warning(
+            "Message %s, attempt %s: %s", message.pk, message.attempts, message.last_error
+        )
+    else:
+        message.state = MessageState.SENT
+        message.sent_at = now
+        message.requeue_at = None
+    message.save(update_fields=["state", "attempts", "last_error", "requeue_at", "sent_at"])
     return Attempt(state=message.state, retry_in=retry_in)
+
+
+class _NotSent(Exception):
+    """A drained message that failed: its attempt is rolled back, its own task tries it."""
+
+
+def messages_drain(*, seconds: float, threads: int = 1) -> int:
+    """Send the emails waiting for their first attempt, for up to `seconds`; return how many.
+
+    A worker that has just sent a message, its SMTP connection open, sends the next ones too
+    instead of paying a task's fetch and acknowledgement for each: their tasks, still queued,
+    then find them sent. Each message is locked (`SKIP LOCKED`: one another sender holds is left
+    to it), sent and committed on its own, as `message_deliver` does. When there is one, up to
+    `threads` senders, each with its own database and SMTP connection, overlap their waits on
+    the SMTP server and PostgreSQL's commits. A failure stops the sender that met it and is
+    rolled back: the message's own task makes the attempt, with its retries.
+    """
+    if not _untried_emails().exists():  # one query where there is nothing to drain
+        return 0
+    deadline = time.monotonic() + seconds
+    sent = _drain(deadline, limit=1)
+    if not sent or threads <= 1:
+        return sent + (_drain(deadline) if sent else 0)
+    with concurrent.futures.ThreadPoolExecutor(threads - 1, "messages-drain") as pool:
+        others = [pool.submit(_drain_thread, deadline) for _ in range(threads - 1)]
+        sent += _drain(deadline)
+        return sent + sum(future.result() for future in others)
+
+
+def _untried_emails():
+    return Message.objects.filter(
+        state=MessageState.PENDING, attempts=0, channel=MessageChannel.EMAIL
+    )
+
+
+def _drain_thread(deadline: float) -> int:
+    try:
+        return _drain(deadline)
+    finally:  # the thread ends: its connections with it
+        connection.close()
+        smtp.connection_close()
+
+
+def _drain(deadline: float, limit: int | None = None) -> int:
+    sent = 0
+    while time.monotonic() < deadline and sent != limit:
+        try:
+            with transaction.atomic():
+                message = (
+                    _untried_emails().select_for_update(skip_locked=True).order_by("pk").first()
+                )
+                if message is None:
+                    break
+                if _attempt(message).state != MessageState.SENT:
+                    raise _NotSent
+        except _NotSent:
+            break
+        sent += 1
+    return sent
 
 
 def retry_delay(attempts: int) -> float:
@@ -290,46 +359,7 @@ def _send(message: Message) -> None:
     email.attach_alternative(rendered["html"], "text/html")
     for spec in message.attachments:
         email.attach(*attachment_providers.resolve(spec))
-    _email_send(email)
-
-
-_smtp = threading.local()
-# SMTP servers close a connection idle for a minute or more (Postfix: 300 s): reuse it for less.
-SMTP_REUSE_SECONDS = 30
-
-
-def _email_send(email: EmailMultiAlternatives) -> None:
-    """Send through this thread's SMTP connection, kept open between messages close together.
-
-    Connecting (TCP, EHLO, STARTTLS, AUTH) costs more than sending one message, so a worker
-    draining its queue sends on one connection. Other backends (files, memory) are used as is.
-    """
-    if settings.EMAIL_BACKEND != SMTP_BACKEND:
-        email.send()
-        return
-    key = (settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
-    connection = getattr(_smtp, "connection", None)
-    if connection is not None and (
-        _smtp.key != key or time.monotonic() - _smtp.used_at > SMTP_REUSE_SECONDS
-    ):
-        _email_close(connection)
-        connection = None
-    if connection is None:
-        connection = _smtp.connection = get_connection()
-        _smtp.key = key
-    try:
-        connection.open()
-        connection.send_messages([email])
-    except Exception:
-        _email_close(connection)  # the next message starts on a new connection
-        raise
-    finally:
-        _smtp.used_at = time.monotonic()
-
-
-def _email_close(connection) -> None:
-    with contextlib.suppress(Exception):
-        connection.close()
+    smtp.email_send(email)
 
 
 def _message_id(message: Message) -> str:

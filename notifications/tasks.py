@@ -1,7 +1,9 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import close_old_connections
 
 from notifications import services
+from notifications.constants import MessageState
 
 
 def _drop_broken_connection(task) -> None:
@@ -15,6 +17,12 @@ def message_send(self, message_id: int) -> str | None:
     """Send one outbox message, retrying with backoff. Safe to run twice: sent is sent once."""
     _drop_broken_connection(self)
     attempt = services.message_deliver(message_id=message_id)
+    if (attempt is None or attempt.state == MessageState.SENT) and not self.request.is_eager:
+        # Sent now, or by a drain before this task: the emails queued behind go now too.
+        services.messages_drain(
+            seconds=settings.NOTIFICATIONS_DRAIN_SECONDS,
+            threads=settings.NOTIFICATIONS_DRAIN_THREADS,
+        )
     if attempt is None:
         return None
     # In-process (no broker) a failure must not hold up the citizen's request: the message waits,

@@ -278,6 +278,11 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", d
 # A message the broker refused is queued by beat's next tick (every minute; measured 15-42 s
 # after Redis returned, docs/architecture.md, Faults); one the broker lost, 60-120 s after.
 NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=60)
+# A worker that sent a message goes on with the emails queued behind it for up to DRAIN_SECONDS
+# (0: one message per task), with DRAIN_THREADS senders overlapping their waits on SMTP and on
+# PostgreSQL's commits (docs/benchmarks.md, Notifications: 156-179/s without, 253-313/s with 4).
+NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=10)
+NOTIFICATIONS_DRAIN_THREADS = env.int("NOTIFICATIONS_DRAIN_THREADS", default=4)
 # SMS: a dotted path to a backend (notifications/sms.py); "fallback" texts only citizens who gave
 # no email, "always" texts everyone as well, "never" turns SMS off.
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")

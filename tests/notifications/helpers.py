@@ -46,8 +46,9 @@ class SmtpSink:
     """An SMTP server on loopback that keeps every message it accepts, as raw bytes.
 
     `refuse[recipient] = n` answers "451" to the next n messages for that recipient; `hold_next()`
-    keeps the next message's DATA unanswered until the client goes away, as a server does when
-    the sender dies mid-send: that message is then not accepted.
+    keeps the next message's DATA (or, given a recipient, the next one's to them) unanswered until
+    the client goes away, as a server does when the sender dies mid-send: that message is then not
+    accepted.
     """
 
     def __init__(self):
@@ -58,7 +59,7 @@ class SmtpSink:
         self.refused = 0
         self.aborted = 0
         self.holding = threading.Event()
-        self._hold = False
+        self._hold: bool | str = False
         self._controller = Controller(self, hostname=LOOPBACK, port=self.port)
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command
 
@@ -68,7 +69,7 @@ class SmtpSink:
             self.refuse[recipient] -= 1
             self.refused += 1
             return "451 4.3.0 Temporary failure, try again later"
-        if self._hold:
+        if self._hold is True or self._hold == recipient:
             self._hold = False
             self.holding.set()
             try:
@@ -91,9 +92,9 @@ class SmtpSink:
         parser = email.parser.BytesHeaderParser(policy=email.policy.SMTP)
         return [parser.parsebytes(raw)["Message-ID"] for raw in self.raw]
 
-    def hold_next(self) -> None:
+    def hold_next(self, recipient: str | None = None) -> None:
         self.holding.clear()
-        self._hold = True
+        self._hold = recipient or True
 
     def reset(self) -> None:
         self.raw.clear()

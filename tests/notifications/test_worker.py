@@ -135,6 +135,11 @@ def test_a_failed_attempt_leaves_no_file_and_the_retry_stores_one(live, catalogu
     live.wait_sent(message)
     message.refresh_from_db()
     assert message.attempts == 3 and live.sink.refused == 2
+    # The file is stored after the commit that marks the message sent: wait for its row too.
+    live.wait(
+        lambda: type(dossier).objects.filter(pk=dossier.pk).exclude(confirmation="").exists(),
+        "the confirmation stored",
+    )
     dossier.refresh_from_db()
     # Before: one copy per attempt ("<code>-xac-nhan.pdf", then "<code>-xac-nhan_AbC1234.pdf"…),
     # the failed attempts' copies named by no row.
@@ -162,6 +167,31 @@ def test_a_worker_killed_mid_send_sends_once(live, settings):
     assert services.messages_requeue() == 0
     assert [m["To"] for m in live.sink.messages()] == ["killed@example.vn"]
     assert Message.objects.get(pk=message.pk).attempts == 1
+
+
+def test_a_worker_killed_mid_drain_sends_each_once(live):
+    live.sink.hold_next(recipient="second@example.vn")
+    with transaction.atomic():  # two tasks queued at once: the second waits behind the first
+        first = services.message_queue(
+            recipient="first@example.vn", template="dossier_stopped", context=CONTEXT
+        )
+        second = services.message_queue(
+            recipient="second@example.vn", template="dossier_stopped", context=CONTEXT
+        )
+    # The first's task sends it, then drains the second, whose own task is still queued.
+    live.wait(live.sink.holding.is_set, "the worker in the middle of the second's DATA")
+    live.worker.kill()
+    live.wait(lambda: live.sink.aborted == 1, "the SMTP server seeing the sender gone")
+    assert Message.objects.get(pk=first.pk).state == MessageState.SENT
+    with transaction.atomic():  # the drained message's attempt died with the worker
+        row = Message.objects.select_for_update(nowait=True).get(pk=second.pk)
+    assert (row.state, row.attempts) == (MessageState.PENDING, 0)
+
+    live.worker.start()
+    live.wait_sent(second)  # by its own task, without beat
+    assert [m["To"] for m in live.sink.messages()] == ["first@example.vn", "second@example.vn"]
+    assert Message.objects.get(pk=second.pk).attempts == 1
+    assert len(set(live.sink.message_ids())) == 2
 
 
 def test_redis_down_while_submitting_then_every_confirmation_once(live, catalogue):
