@@ -1,6 +1,6 @@
 """Benchmark of online intake (issue 3): the final submission of the wizard, and the receipt.
 
-    .venv/bin/python bench/intake.py [--duration 20] [--drafts 6000] [--connections 16]
+    .venv/bin/python bench/intake.py [--duration 20] [--drafts 6000] [--connections 16] [--proxy]
 
 Prepares complete drafts (every step done, files already uploaded), each in its own browser
 session with a captcha of known answer and a CSRF token, serves the portal with gunicorn as
@@ -11,6 +11,8 @@ their codes are unique, and that no receipt was rendered while submitting. Then 
 download of the submission's confirmation, the citizen's first paper ("receipt" below; Mẫu 01
 comes at acceptance): `/ho-so/<code>/xac-nhan-nop-ho-so.pdf`, the first download of fresh
 dossiers, which renders and stores the PDF, one request at a time; and wrk on one already stored.
+With --proxy that one and the bare view are measured through deploy/nginx.conf (bench/nginx.py),
+which sends the stored file itself (X-Accel-Redirect), as docker-compose serves it.
 
 Targets: at least 100 submissions per second; a receipt download under 200 ms. Prints a markdown
 table and writes bench/results/intake-<timestamp>.json.
@@ -25,6 +27,7 @@ later worker picks them up.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import random
@@ -39,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common  # noqa: E402
+from bench import common, nginx  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_intake"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -81,6 +84,12 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--receipt-duration", type=float, default=10, help="seconds of wrk on a stored receipt"
+    )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="measure the stored receipt and the bare view through deploy/nginx.conf (Debian's "
+        "nginx), the receipt sent by nginx (FILES_INTERNAL_REDIRECT), as docker-compose serves it",
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="reuse the database (new drafts are added)"
@@ -532,7 +541,8 @@ def download(server: common.GunicornServer, code: str, session_key: str) -> tupl
         timeout=60,
     )
     elapsed = (time.perf_counter() - started) * 1000
-    if status != 200 or not body.startswith(b"%PDF"):
+    # With --proxy a stored one is handed to nginx (X-Accel-Redirect), which is not in between.
+    if status != 200 or not (body.startswith(b"%PDF") or headers.get("X-Accel-Redirect")):
         raise common.BenchError(
             f"receipt of {code}: {status} {headers.get('Content-Type')}\n{body[:300]!r}\n"
             f"{server.log_tail()}"
@@ -640,6 +650,7 @@ def main(argv=None) -> int:
             static_root=work / "static",
             MEDIA_ROOT=str(media_root),
             CACHE_KEY_PREFIX="bench-intake",
+            **({"FILES_INTERNAL_REDIRECT": "/_protected/"} if args.proxy else {}),
         )
         common.setup_django(env)
         seeding = prepare_database(db, env, keep=args.keep_db)
@@ -749,22 +760,31 @@ def main(argv=None) -> int:
                     f"max {first['first_max_ms']} ms; stored p50 {first['second_p50_ms']} ms"
                 )
                 code, session_key = targets[-1]
-                stored = common.measure_pages(
-                    server,
-                    [
-                        common.Page(
-                            "receipt (stored)",
-                            f"/ho-so/{code}/xac-nhan-nop-ho-so.pdf",
-                            headers={"Cookie": f"sessionid={session_key}"},
-                        ),
-                        # Last: at ~5,000 req/s it makes every worker reach max_requests, and a
-                        # worker recycled during the submissions would cost them its restart.
-                        common.Page("bare view", "/healthz", baseline=True),
-                    ],
-                    duration=args.receipt_duration,
-                    connections=args.connections,
-                    threads=args.threads,
-                )
+                front = contextlib.nullcontext(server.base_url)
+                if args.proxy:
+                    front = nginx.nginx(
+                        upstream=server.bind,
+                        media_root=media_root,
+                        work=work / "nginx",
+                        workers="auto",
+                    )
+                with front as base_url:
+                    stored = common.measure_pages(
+                        nginx.Proxied(server, base_url),
+                        [
+                            common.Page(
+                                "receipt (stored)",
+                                f"/ho-so/{code}/xac-nhan-nop-ho-so.pdf",
+                                headers={"Cookie": f"sessionid={session_key}"},
+                            ),
+                            # Last: at ~5,000 req/s it makes every worker reach max_requests, and a
+                            # worker recycled during the submissions would cost them its restart.
+                            common.Page("bare view", "/healthz", baseline=True),
+                        ],
+                        duration=args.receipt_duration,
+                        connections=args.connections,
+                        threads=args.threads,
+                    )
                 record["loadavg_after"] = os.getloadavg()
         finally:
             queued_at_end = None

@@ -154,6 +154,9 @@ CACHES["local"] = {
     "LOCATION": "portal-local",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Sessions live in the database; with Redis they are read from a copy there that never hides a
+# newer save (core/sessions.py). Without it, each process's memory would hold its own copies.
+SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

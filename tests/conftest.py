@@ -76,6 +76,10 @@ def _test_settings(tmp_path, settings):
     # Officers sign in with a password alone unless the test is about two-factor (which
     # tests/officers/ switches on, as DEBUG=0 deployments have it).
     settings.OTP_REQUIRED = False
+    # Sessions as deployments with Redis read them (core.sessions), with or without REDIS_URL:
+    # in the one test process the local-memory cache keeps the copies coherent, and query counts
+    # are the same in both of CI's runs.
+    settings.SESSION_ENGINE = "core.sessions"
 
 
 @pytest.fixture(autouse=True)

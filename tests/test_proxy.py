@@ -2,17 +2,11 @@
 on the local disk leaves through nginx's internal location (X-Accel-Redirect), and the proxy's
 headers give the portal the client's address (TRUSTED_PROXY_COUNT=1).
 
-Debian's nginx runs in a subprocess with the project's own configuration, its upstreams and paths
-pointed at the live test server and the test's MEDIA_ROOT.
+Debian's nginx runs in a subprocess with the project's own configuration (bench/nginx.py), its
+upstreams and paths pointed at the live test server and the test's MEDIA_ROOT.
 """
 
 import contextlib
-import os
-import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,67 +17,19 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AccessRecord
+from bench import nginx as debian_nginx
 from tests.conftest import skip_or_fail
 from tests.dossiers.factories import submitted
-from tests.notifications.helpers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CONFIG = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
-
-
-def nginx_config(*, upstream: str, port: int, media_root: Path, work: Path) -> str:
-    """deploy/nginx.conf as docker-compose runs it, with this machine's addresses and paths."""
-    server = CONFIG.read_text()
-    server, upstreams = re.subn(r"server web2?:8000[^;]*;", "", server)
-    assert upstreams == 2, "deploy/nginx.conf names the web nodes web and web2"
-    server = server.replace("upstream portal {", f"upstream portal {{\n    server {upstream};", 1)
-    server = server.replace("listen 8000;", f"listen 127.0.0.1:{port};")
-    server = server.replace("alias /data/media/;", f"alias {media_root}/;")
-    temp = "".join(
-        f"{kind}_temp_path {work / kind};\n" for kind in ("client_body", "proxy", "fastcgi")
-    )
-    # Run as root (CI), nginx's workers would be "nobody", who cannot read pytest's private tmp.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return (
-        f"{user}pid {work / 'nginx.pid'};\nerror_log {work / 'error.log'};\n"
-        "events { worker_connections 64; }\n"
-        f"http {{\naccess_log off;\n{temp}uwsgi_temp_path {work / 'uwsgi'};\n"
-        f"scgi_temp_path {work / 'scgi'};\n{server}\n}}\n"
-    )
 
 
 @contextlib.contextmanager
 def nginx(*, upstream: str, media_root: Path, work: Path):
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(binary).exists():
+    if debian_nginx.binary() is None:
         skip_or_fail("nginx is not installed (apt-get install nginx)")
-    port = free_port()
-    config = work / "nginx.conf"
-    config.write_text(nginx_config(upstream=upstream, port=port, media_root=media_root, work=work))
-    process = subprocess.Popen(
-        [binary, "-p", str(work), "-c", str(config), "-g", "daemon off;"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError((work / "error.log").read_text(errors="replace"))
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("nginx did not listen")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    with debian_nginx.nginx(upstream=upstream, media_root=media_root, work=work) as url:
+        yield url
 
 
 def get(url: str, *, cookie: str = "", forwarded_for: str = ""):

@@ -211,19 +211,43 @@ def test_confirmation_is_rendered_once_and_stored(
     dossier = Dossier.objects.get()
     assert dossier.confirmation and not dossier.receipt  # rendered for the confirmation email
     dossier.confirmation.delete()  # as if the email were still queued: a download renders it
-    # The session and the dossier (only what a download reads); then the dossier read again with
-    # its procedure, agency and province, its documents; after the commit, the update that stores
-    # it.
+    # The session from the cache (core.sessions: copied when the submission saved it); the
+    # dossier (only what a download reads); then the dossier read again with its procedure,
+    # agency and province, its documents; after the commit, the update that stores it.
     with (
-        django_assert_num_queries(2 + (1 + 1 + 1)),  # no savepoint: no lock held to render
+        django_assert_num_queries(1 + (1 + 1 + 1)),  # no savepoint: no lock held to render
         django_capture_on_commit_callbacks(execute=True),
     ):
         first = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     dossier.refresh_from_db()
     assert dossier.confirmation and first.startswith(b"%PDF-")
-    with django_assert_num_queries(2):  # session, dossier; no rendering, no write
+    with django_assert_num_queries(1):  # the dossier; no session read, no rendering, no write
         second = client.get(f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf").getvalue()
     assert first == second
+
+
+def test_stored_confirmation_behind_nginx_costs_one_query_and_no_bytes(
+    client, catalogue, django_assert_num_queries, django_capture_on_commit_callbacks, settings
+):
+    """The stored confirmation as docker-compose serves it (issue 17, ≥ 0.5 of the bare view's
+    rate): the session's check against the dossier, one query, then nginx sends the file."""
+    settings.FILES_INTERNAL_REDIRECT = "/_protected/"
+    with django_capture_on_commit_callbacks(execute=True):  # rendered and stored for the email
+        submit(client, fill_until_review(client, catalogue))
+    dossier = Dossier.objects.get()
+    url = f"/ho-so/{dossier.code}/xac-nhan-nop-ho-so.pdf"
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/_protected/{dossier.confirmation.name}"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="xac-nhan-nop-ho-so-{dossier.code}.pdf"'
+    )
+    assert "Set-Cookie" not in response  # a read: the session is not saved again
+    from django.test import Client
+
+    with django_assert_num_queries(0):  # a stranger: no session, refused before any query
+        assert Client().get(url).status_code == 404
 
 
 def test_receipt_warm_up_renders_the_receipt_without_the_database(django_assert_num_queries):
@@ -245,12 +269,12 @@ def test_dossier_files_are_not_on_a_public_url(client, catalogue, settings):
 def test_final_post_reads_the_draft_once(client, catalogue, django_assert_num_queries):
     review = fill_until_review(client, catalogue)
     answer = captcha_answer(client.get(review).content.decode())
-    # The session; in a savepoint (the test's transaction), dossier_submit's 10 statements and,
-    # under the draft's lock, the captcha, deleted and its answer returned in one statement (no
-    # purge of expired ones: the beat does it; the procedure's fields and documents are in the
-    # worker's memory from the review page); the session saved, in a savepoint too. The view
-    # itself reads no draft.
-    with django_assert_num_queries(1 + (1 + 10 + 2) + (1 + 2)):
+    # The session comes from the cache (core.sessions); in a savepoint (the test's transaction),
+    # dossier_submit's 10 statements and, under the draft's lock, the captcha, deleted and its
+    # answer returned in one statement (no purge of expired ones: the beat does it; the
+    # procedure's fields and documents are in the worker's memory from the review page); the
+    # session saved, in a savepoint too. The view itself reads no draft.
+    with django_assert_num_queries((1 + 10 + 2) + (1 + 2)):
         response = client.post(review, answer)
     assert response.status_code == 302 and Dossier.objects.count() == 1
 

@@ -111,12 +111,15 @@ class SmtpSink:
 
 
 class RedisServer:
-    """A throwaway redis-server on a free loopback port, without persistence; can be restarted."""
+    """A throwaway redis-server on a free loopback port, without persistence unless `data_dir`
+    is given (then `persist()` writes its data there, read back at the next start, as a Redis
+    restarted with its dump does); can be restarted."""
 
-    def __init__(self, *, log_path: Path):
+    def __init__(self, *, log_path: Path, data_dir: Path | None = None):
         self.port = free_port()
         self.url = f"redis://{LOOPBACK}:{self.port}/0"
         self.log_path = log_path
+        self.data_dir = data_dir
         self.process: subprocess.Popen | None = None
 
     def start(self, *, timeout: float = 10) -> None:
@@ -132,6 +135,7 @@ class RedisServer:
                     "",
                     "--appendonly",
                     "no",
+                    *(["--dir", str(self.data_dir)] if self.data_dir else []),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -146,6 +150,17 @@ class RedisServer:
             return client.ping()
         except redis.ConnectionError:
             return False
+        finally:
+            client.close()
+
+    def persist(self) -> None:
+        """Write the data to `data_dir` now (SAVE)."""
+        import redis
+
+        assert self.data_dir is not None, "persist() needs a data_dir"
+        client = redis.Redis(host=LOOPBACK, port=self.port)
+        try:
+            client.save()
         finally:
             client.close()
 
