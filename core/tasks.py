@@ -17,3 +17,12 @@ def stored_files_purge() -> int:
     Safe to run twice, or in two workers at once: a file is either referenced, or deleted.
     """
     return len(stored_files_purge_orphans())
+
+
+@shared_task(ignore_result=True)
+def sessions_purge_expired() -> None:
+    """Delete the browser sessions past their expiry (celery beat, daily): Django's
+    `clearsessions`, which the session engine in use answers."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

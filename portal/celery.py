@@ -52,6 +52,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.stored_files_purge",
         "schedule": crontab(hour=3, minute=23),
     },
+    # Sessions past their age: nothing else deletes their rows (core.sessions, database).
+    "sessions-purge-expired": {
+        "task": "core.tasks.sessions_purge_expired",
+        "schedule": crontab(hour=3, minute=47),
+    },
     "captchas-purge-expired": {
         "task": "dossiers.tasks.captchas_purge_expired",
         "schedule": crontab(minute="*/5"),

@@ -3,14 +3,17 @@ against a redis-server of the test's own (stopped and restarted with its data, a
 comes back from its dump does) and the intake wizard's real pages."""
 
 import shutil
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.test import Client
+from django.utils import timezone
 
 from core.sessions import CACHE_SECONDS, SessionStore
+from core.tasks import sessions_purge_expired
 from tests.dossiers.helpers import start
 from tests.notifications.helpers import RedisServer
 
@@ -91,3 +94,16 @@ def test_a_signed_in_session_is_never_copied(redis_server, django_user_model):
     session = SessionStore(key)
     session.load()  # read from the database, not copied either
     assert copy_of(key) is None
+
+
+@pytest.mark.django_db
+def test_the_daily_purge_deletes_expired_sessions_only():
+    now = timezone.now()
+    Session.objects.create(
+        session_key="a" * 32, session_data="", expire_date=now - timedelta(seconds=1)
+    )
+    Session.objects.create(
+        session_key="b" * 32, session_data="", expire_date=now + timedelta(days=1)
+    )
+    sessions_purge_expired()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["b" * 32]
