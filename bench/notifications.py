@@ -5,7 +5,8 @@
 A PostgreSQL database of its own (BENCH_NOTIFICATIONS_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/portal_bench_notifications, dropped and created again), a
 redis-server of its own on a free port, an aiosmtpd server in this process, and one
-`celery -A portal worker --pool=solo` (acks_late, prefetch 1, as deployed) on loopback. N outbox
+`celery -A portal worker --pool=solo` (acks_late, prefetch 1; `--concurrency 2`: the prefork pool
+of docker-compose's worker) on loopback. N outbox
 messages (the "dossier_accepted" email: subject, text and HTML from the templates, no attachment)
 are written and queued, then the worker starts and drains the queue; the rate is counted at the
 SMTP server, from its first accepted message to its last. The run fails unless every message is
@@ -52,6 +53,12 @@ def parse_args(argv=None):
     parser.add_argument("--messages", type=int, default=3000, help="messages to send")
     parser.add_argument("--target", type=float, default=TARGET, help="messages per second")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for all")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="worker processes: 1, the solo pool; more, a prefork pool (compose's worker: 2)",
+    )
     return parser.parse_args(argv)
 
 
@@ -118,7 +125,10 @@ def main(argv=None) -> int:
 
         connections.close_all()
 
-        worker = CeleryWorker(env=env, log_path=work / "worker.log")
+        pool = "solo" if args.concurrency == 1 else "prefork"
+        worker = CeleryWorker(
+            env=env, log_path=work / "worker.log", pool=pool, concurrency=args.concurrency
+        )
         calibration_before = common.cpu_calibration_ms()
         load_before = os.getloadavg()
         try:
