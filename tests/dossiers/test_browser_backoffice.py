@@ -117,7 +117,14 @@ def test_officer_processes_a_dossier_end_to_end(page, catalogue, desk, tmp_path,
     log_in(page, "motcua")
     page.locator("#queues .queue-co-ket-qua").click()
     page.get_by_role("link", name=dossier.code).click()
-    act(page, "Trả kết quả", lambda p: p.get_by_label("Qua dịch vụ bưu chính công ích").check())
+    act(
+        page,
+        "Trả kết quả",
+        lambda p: (
+            p.get_by_label("Qua dịch vụ bưu chính công ích").check(),
+            p.get_by_label("Số hiệu bưu gửi").fill("EB123456789VN"),
+        ),
+    )
     screenshot(page, "dossier-returned")
 
     history = page.locator("#history tbody tr").all_inner_texts()

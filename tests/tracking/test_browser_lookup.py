@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.constants import DossierStatus as S
@@ -78,6 +79,12 @@ def test_supplement_from_the_lookup_and_rating(page, catalogue, desk, tmp_path):
     )
     result = inspect(SimpleUploadedFile("kq.pdf", PDF_BYTES), max_mb=10)
     services.dossier_resolve(dossier_id=dossier.pk, actor=desk["leader"], result_file=result)
+    services.dossier_issue_result(
+        dossier_id=dossier.pk,
+        actor=desk["receiving"],
+        number="15/QĐ-UBND",
+        signed_on=timezone.localdate(),
+    )
     services.dossier_return_result(dossier_id=dossier.pk, actor=desk["receiving"], via="online")
     page.goto(f"/tra-cuu/{dossier.code}/chi-tiet/")
     assert page.get_by_role("link", name="Tải kết quả giải quyết").is_visible()
