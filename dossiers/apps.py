@@ -12,8 +12,10 @@ class DossiersConfig(AppConfig):
         from dossiers import selectors, slips
         from dossiers.models import Dossier
         from dossiers.receipts import confirmation_attachment, receipt_attachment
+        from dossiers.services.fees import payment_confirmed_received
         from dossiers.signals import calendar_changed, dossier_changed
         from notifications import attachments, scopes
+        from payments.signals import payment_confirmed
 
         attachments.register("dossier_confirmation", confirmation_attachment)
         attachments.register("dossier_receipt", receipt_attachment)
@@ -28,3 +30,5 @@ class DossiersConfig(AppConfig):
         post_save.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-save")
         post_delete.connect(dossier_changed, sender=Dossier, dispatch_uid="dossier-counts-delete")
         calendar_correction.connect(calendar_changed, dispatch_uid="dossier-deadlines-calendar")
+        # The gateway confirmed a fee (after its commit): the dossier waiting for it resumes.
+        payment_confirmed.connect(payment_confirmed_received, dispatch_uid="dossier-fee-paid")
