@@ -1,6 +1,6 @@
 """The actions after the desk (the fee is in `fees`): stopping or ending, the result and its
-return, deadlines, apology, and the citizen's withdrawal. The specialist's way to a result, through the leader's
-approval, is in `approval`."""
+return, deadlines, apology, and the citizen's withdrawal. The specialist's way to a result,
+through the leader's approval, is in `approval`."""
 
 import datetime
 
