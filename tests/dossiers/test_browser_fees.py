@@ -37,8 +37,10 @@ def test_the_citizen_pays_the_requested_fee_online(page, trich_luc, desk, screen
     log_in(page, "chuyenvien")
     page.goto(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
     act(page, "Yêu cầu thu phí", lambda p: p.get_by_label("Số bản").fill("2"))
-    assert page.locator("#fee-1").inner_text().startswith(
-        "Phí cấp bản sao Trích lục hộ tịch: 16.000 đồng · Chờ thanh toán"
+    assert (
+        page.locator("#fee-1")
+        .inner_text()
+        .startswith("Phí cấp bản sao Trích lục hộ tịch: 16.000 đồng · Chờ thanh toán")
     )
     screenshot(page, f"{width}-officer-requested")
 
