@@ -297,3 +297,23 @@ def test_another_wards_officer_sees_no_fee(client, trich_luc, desk):
     response = client.get(reverse("admin:payments_paymentorder_change", args=[order.pk]))
     # The scoped admin does not find it: Django's answer to a missing object.
     assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
+
+
+def test_the_list_shows_the_payment_of_dossiers_waiting_for_their_fee(client, trich_luc, desk):
+    online = processing(trich_luc, desk)
+    request_fee(online, desk)
+    at_desk = processing(trich_luc, desk)
+    request_fee(at_desk, desk, copies=1)
+    PaymentOrder.objects.filter(subject_id=at_desk.pk).update(state=PaymentState.FAILED)
+    other = processing(trich_luc, desk)
+    client.force_login(desk["receiving"])
+    response = client.get(admin_url("changelist"))
+    rows = {dossier.code: dossier.fee_payment for dossier in response.context["cl"].result_list}
+    assert rows == {online.code: "pending", at_desk.code: "failed", other.code: None}
+    body = response.content.decode()
+    assert (
+        '<span class="status status-6">Yêu cầu thực hiện nghĩa vụ tài chính</span> '
+        '<span class="payment payment-pending">Chờ thanh toán trực tuyến</span>'
+    ) in body
+    assert '<span class="payment payment-failed">Thanh toán trực tuyến thất bại</span>' in body
+    assert body.count('class="payment ') == 2
