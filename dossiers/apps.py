@@ -10,6 +10,7 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from calendars.services import calendar_changed as calendar_correction
         from dossiers import selectors, slips
+        from dossiers.fee_receipts import fee_receipt_attachment
         from dossiers.models import Dossier
         from dossiers.receipts import confirmation_attachment, receipt_attachment
         from dossiers.services.fees import payment_confirmed_received
@@ -22,6 +23,7 @@ class DossiersConfig(AppConfig):
         attachments.register("slip_supplement", slips.supplement_attachment)
         attachments.register("slip_refusal", slips.refusal_attachment)
         attachments.register("slip_apology", slips.apology_attachment)
+        attachments.register("fee_receipt", fee_receipt_attachment)
         # An officer sees in the outbox the messages of the dossiers they see.
         scopes.register(
             Dossier._meta.label_lower, lambda user: selectors.dossiers_visible(user).values("pk")

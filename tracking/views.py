@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import pagecache
 from core.headers import no_store
-from dossiers import display, services, timeliness, workflow
+from dossiers import display, fee_receipts, services, timeliness, workflow
 from dossiers.access import (
     DOSSIERS,
     attachment_response,
@@ -189,6 +189,22 @@ def pay(request, code):
         messages.error(request, " ".join(error.messages))
         return redirect(reverse("tracking:detail", args=[code]) + "#phi-le-phi")
     return HttpResponseRedirect(url)
+
+
+@require_GET
+@no_store
+def fee_receipt(request, code, pk):
+    """The e-receipt (biên lai điện tử) of a fee the citizen paid online."""
+    dossier = _verified(request, code)
+    order = fee_receipts.paid_order(dossier, pk)
+    if order is None:
+        raise Http404
+    response = HttpResponse(
+        fee_receipts.render_fee_receipt(dossier, order), content_type="application/pdf"
+    )
+    filename = fee_receipts.fee_receipt_filename(dossier, order)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def _rate(form: RatingForm, dossier: Dossier) -> bool:

@@ -150,6 +150,7 @@ def dossier_fee_paid(*, dossier_id: int, order_id: int) -> DossierEvent | None:
             for order in paid
         ],
         total=vnd(sum(order.amount for order in paid)),
+        attachments=[{"provider": "fee_receipt", "id": order.pk} for order in paid],
     )
     return event
 

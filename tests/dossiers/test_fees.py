@@ -13,7 +13,9 @@ from django.urls import reverse
 from dossiers import services
 from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
+from dossiers.fee_receipts import amount_in_words
 from dossiers.models import Dossier
+from notifications.attachments import resolve
 from notifications.models import Message
 from notifications.services import message_render
 from payments.constants import PaymentState
@@ -22,6 +24,7 @@ from procedures.constants import FeeKind, ServiceLevel
 from tests.dossiers.factories import DossierFactory
 from tests.factories import FeeRuleFactory, ProcedureFactory
 from tests.payments.conftest import SECRET, TMN_CODE, gateway_answer
+from tests.pdf import pdf_text
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 REQUESTED = datetime.datetime(2026, 12, 8, 9, 0, tzinfo=HCM)  # a Tuesday
@@ -317,3 +320,48 @@ def test_the_list_shows_the_payment_of_dossiers_waiting_for_their_fee(client, tr
     ) in body
     assert '<span class="payment payment-failed">Thanh toán trực tuyến thất bại</span>' in body
     assert body.count('class="payment ') == 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (8000, "Tám nghìn đồng"),
+        (15000, "Mười lăm nghìn đồng"),
+        (16000, "Mười sáu nghìn đồng"),
+        (21000, "Hai mươi mốt nghìn đồng"),
+        (105000, "Một trăm linh năm nghìn đồng"),
+        (250000, "Hai trăm năm mươi nghìn đồng"),
+        (1005000, "Một triệu không trăm linh năm nghìn đồng"),
+        (2000000, "Hai triệu đồng"),
+        (1234567, "Một triệu hai trăm ba mươi bốn nghìn năm trăm sáu mươi bảy đồng"),
+        (3000000000, "Ba tỷ đồng"),
+    ],
+)
+def test_amount_in_words(amount, words):
+    assert amount_in_words(amount) == words
+
+
+def test_the_paid_message_carries_the_e_receipt(
+    client, trich_luc, desk, django_capture_on_commit_callbacks
+):
+    dossier = processing(trich_luc, desk)
+    request_fee(dossier, desk, copies=2)
+    order = PaymentOrder.objects.get()
+    ipn(client, order, django_capture_on_commit_callbacks)
+    email = Message.objects.get(channel="email", template="fee_paid")
+    assert email.attachments == [{"provider": "fee_receipt", "id": order.pk}]
+    name, content, mimetype = resolve(email.attachments[0])
+    assert (name, mimetype) == (f"bien-lai-{dossier.code}-{order.txn_ref}.pdf", "application/pdf")
+    text = " ".join(pdf_text(content).split())
+    for expected in (
+        "BIÊN LAI THU PHÍ, LỆ PHÍ",
+        f"Số biên lai (mã giao dịch): {order.txn_ref}",
+        "Đơn vị thu: Phường Long Biên",
+        "Người nộp: Nguyễn Văn An",
+        f"Hồ sơ: {dossier.code} — Cấp bản sao Trích lục hộ tịch",
+        "Phí cấp bản sao Trích lục hộ tịch 16.000",
+        "Số tiền bằng chữ: Mười sáu nghìn đồng.",
+        "Mã giao dịch VNPay: 14226112",
+        "Thời điểm thanh toán: 10:30 ngày 08/12/2026",
+    ):
+        assert expected in text

@@ -121,3 +121,22 @@ def test_the_desk_confirmation_hides_the_button(waiting, desk, time_machine):
     section = fees_section(verified(waiting.code), waiting.code)
     assert "Không còn chờ thanh toán trực tuyến" in section
     assert "Chờ thanh toán" not in section and "Thanh toán trực tuyến" not in section
+
+
+def test_the_e_receipt_is_downloaded_after_the_second_factor(
+    client, waiting, time_machine, django_capture_on_commit_callbacks
+):
+    order = PaymentOrder.objects.get()
+    url = f"/tra-cuu/{waiting.code}/bien-lai/{order.pk}/"
+    verified_client = verified(waiting.code)
+    assert verified_client.get(url).status_code == 404  # not paid yet
+    time_machine.move_to(PAID, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/thanh-toan/vnpay/ipn/", gateway_answer(order))
+    assert f'href="{url}"' in fees_section(verified_client, waiting.code)
+    response = verified_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Cache-Control"] == "no-store, private"
+    assert Client().get(url).status_code == 404
