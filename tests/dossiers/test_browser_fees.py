@@ -67,6 +67,9 @@ def test_the_citizen_pays_the_requested_fee_online(page, trich_luc, desk, screen
     page.wait_for_url(f"**/tra-cuu/{dossier.code}/chi-tiet/")
     assert page.locator("#fee-1 .fee-state").inner_text() == "Đã thanh toán"
     assert page.get_by_role("button", name="Thanh toán trực tuyến").count() == 0
+    receipt = page.get_by_role("link", name="Tải biên lai điện tử (PDF)")
+    order = PaymentOrder.objects.get()
+    assert receipt.get_attribute("href") == f"/tra-cuu/{dossier.code}/bien-lai/{order.pk}/"
     assert page.get_by_text("Đang xử lý", exact=True).first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"{width}-lookup-paid")
