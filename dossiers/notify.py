@@ -37,7 +37,9 @@ def dossier_notify(
       optional returned_at, postal_item (a result sent by post) and feedback_url;
     - postal_returned: postal_item, optional note (the post brought the result back);
     - result_revoked: number (the issued result's), reason;
-    - apology: old_due_at, new_due_at, reason (attach Mẫu 04).
+    - apology: old_due_at, new_due_at, reason (attach Mẫu 04);
+    - fee_requested: fees ({"label", "amount"}, amounts as "15.000"), total ("" when nothing
+      is payable online), note, paused; fee_paid: fees ({"label", "amount", "txn_ref"}), total.
 
     Attachments are named by the providers registered in DossiersConfig.ready.
     """

@@ -7,7 +7,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +37,7 @@ from dossiers.models import (
     SupplementRequest,
 )
 from officers.selectors import agency_scope, user_roles
+from payments.models import PaymentOrder
 from procedures.constants import ApplicantRole
 from procedures.models import Agency, Procedure
 from procedures.selectors import applicant_values, procedure_resolving_agency
@@ -403,4 +417,16 @@ def supplement_by_token(*, token) -> SupplementRequest | None:
         SupplementRequest.objects.select_related("dossier__procedure", "dossier__receiving_agency")
         .filter(token=token)
         .first()
+    )
+
+
+def fee_payment_state():
+    """The state of a dossier's latest payment attempt while it waits for its fee (status 6),
+    else NULL: one subquery per row of the page, on the orders' subject index."""
+    latest = PaymentOrder.objects.filter(
+        subject_type=Dossier._meta.label_lower, subject_id=OuterRef("pk")
+    ).order_by("-created_at", "-pk")
+    return Case(
+        When(status=S.FEE_REQUESTED, then=Subquery(latest.values("state")[:1])),
+        default=Value(None, output_field=CharField()),
     )

@@ -399,6 +399,29 @@ def legacy_agency(catalogue):
 
 
 @pytest.fixture
+def trich_luc(catalogue):
+    """A level-4 procedure of Phường Long Biên with a fee per copy (8.000 đồng)."""
+    from procedures.constants import FeeKind, ServiceLevel
+    from tests.factories import FeeRuleFactory, ProcedureFactory
+
+    procedure = ProcedureFactory(
+        code="2.000635",
+        name="Cấp bản sao Trích lục hộ tịch",
+        field=catalogue["ho_tich"],
+        level=ServiceLevel.FULL,
+        processing_days=3,
+        receiving_agencies=[catalogue["long_bien"]],
+    )
+    FeeRuleFactory(
+        procedure=procedure,
+        label="Phí cấp bản sao Trích lục hộ tịch",
+        kind=FeeKind.PER_COPY,
+        amount=8000,
+    )
+    return procedure
+
+
+@pytest.fixture
 def desk(catalogue):
     """Officers of Phường Long Biên (one per role) and a one-stop officer of Phường Hà Đông."""
     from officers.constants import Role

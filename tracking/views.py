@@ -2,18 +2,19 @@
 the second factor."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import pagecache
 from core.headers import no_store
-from dossiers import display, services, timeliness, workflow
+from dossiers import display, fee_receipts, services, timeliness, workflow
 from dossiers.access import (
     DOSSIERS,
     attachment_response,
@@ -23,6 +24,7 @@ from dossiers.access import (
 )
 from dossiers.constants import DossierStatus
 from dossiers.constants import EventAction as A
+from dossiers.fees import dossier_fees
 from dossiers.models import Dossier
 from dossiers.receipts import RATING_SALT
 from dossiers.selectors import dossier_for_session
@@ -165,9 +167,44 @@ def detail(request, code):
             "postal_items": (
                 dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
             ),
+            "fees": dossier_fees(dossier),
         },
         status=400 if rating_form.errors else 200,
     )
+
+
+@require_POST
+@no_store
+def pay(request, code):
+    """Thanh toán trực tuyến: send the citizen to the gateway for one pending fee."""
+    dossier = _verified(request, code)
+    try:
+        url = services.dossier_fee_payment_start(
+            dossier=dossier,
+            fee_key=(request.POST.get("khoan_phi") or "")[:50],
+            return_url=request.build_absolute_uri(reverse("payments:return")),
+            client_ip=throttle.client_ip(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("tracking:detail", args=[code]) + "#phi-le-phi")
+    return HttpResponseRedirect(url)
+
+
+@require_GET
+@no_store
+def fee_receipt(request, code, pk):
+    """The e-receipt (biên lai điện tử) of a fee the citizen paid online."""
+    dossier = _verified(request, code)
+    order = fee_receipts.paid_order(dossier, pk)
+    if order is None:
+        raise Http404
+    response = HttpResponse(
+        fee_receipts.render_fee_receipt(dossier, order), content_type="application/pdf"
+    )
+    filename = fee_receipts.fee_receipt_filename(dossier, order)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def _rate(form: RatingForm, dossier: Dossier) -> bool:

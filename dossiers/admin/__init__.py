@@ -74,7 +74,10 @@ class DossierAdmin(
         return bool(user_roles(request.user)) or super().has_view_permission(request, obj)
 
     def get_queryset(self, request):
-        return selectors.dossiers_visible(request.user).select_related(*self.list_select_related)
+        visible = selectors.dossiers_visible(request.user)
+        return visible.select_related(*self.list_select_related).annotate(
+            fee_payment=selectors.fee_payment_state()
+        )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         queue = selectors.QUEUES_BY_SLUG.get(request.GET.get(QueueFilter.parameter_name))

@@ -28,6 +28,12 @@ ACTION_PARAMETERS = {
         "note": data["note"],
     },
     A.SEND_BACK: lambda data: {"reason": data["note"]},
+    A.REQUEST_FEE: lambda data: {
+        "copies": data["copies"],
+        "pages": data["pages"],
+        "amount": data["amount"],
+        "note": data["note"],
+    },
     A.STOP: lambda data: {"reason": data["note"]},
     A.END: lambda data: {"reason": data["note"]},
     A.RESOLVE: lambda data: {"result_file": data["result"], "note": data["note"]},

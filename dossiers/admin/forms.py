@@ -132,6 +132,43 @@ class ResultForm(ActionForm):
         return uploads.inspect(self.cleaned_data["result"], max_mb=settings.UPLOAD_MAX_FILE_MB)
 
 
+class FeeRequestForm(ActionForm):
+    """Yêu cầu thu phí: the quantities the procedure's fee rules need, or the amount itself."""
+
+    copies = forms.IntegerField(
+        label=_("Số bản"),
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        error_messages={**REQUIRED, "min_value": _("Số bản phải từ 1 trở lên.")},
+    )
+    pages = forms.IntegerField(
+        label=_("Số trang mỗi bản"),
+        min_value=1,
+        max_value=10000,
+        initial=1,
+        error_messages={**REQUIRED, "min_value": _("Số trang phải từ 1 trở lên.")},
+    )
+    amount = forms.IntegerField(
+        label=_("Số tiền (đồng)"),
+        required=False,
+        min_value=1,
+        max_value=10**11,
+        help_text=_("Để trống để tính theo mức thu của thủ tục."),
+        error_messages={"min_value": _("Số tiền phải lớn hơn 0."), "invalid": _("Nhập số nguyên.")},
+    )
+    field_order = ["copies", "pages", "amount", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _("Gửi kèm thông báo nộp phí cho công dân.")
+        rules = list(self.dossier.procedure.fees.all())
+        if rules:
+            self.fields["amount"].help_text = _(
+                "Để trống để tính theo mức thu của thủ tục: %(rules)s."
+            ) % {"rules": "; ".join(rule.label for rule in rules)}
+
+
 class ProposalForm(ResultForm):
     """Trình lãnh đạo: the draft result, to a named leader or to any leader of the agency."""
 
@@ -291,7 +328,7 @@ FORMS = {
     A.APPROVE: ApprovalForm,
     A.SEND_BACK: ReasonForm,
     A.RECALL: ActionForm,
-    A.REQUEST_FEE: ActionForm,
+    A.REQUEST_FEE: FeeRequestForm,
     A.CONFIRM_FEE: ActionForm,
     A.STOP: ReasonForm,
     A.END: ReasonForm,

@@ -25,6 +25,7 @@ from dossiers.admin.actions import perform
 from dossiers.admin.rows import DEADLINE_BADGES
 from dossiers.constants import EventAction as A
 from dossiers.display import declaration_rows
+from dossiers.fees import dossier_fees
 from notifications.selectors import messages_about
 from officers.selectors import user_agencies
 from procedures.constants import ResultDelivery
@@ -109,6 +110,7 @@ class DossierPagesMixin:
             "postal_items": (
                 dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
             ),
+            "fees": dossier_fees(dossier),
         }
         _record(request, AccessAction.VIEW, dossier)
         return TemplateResponse(request, "admin/dossiers/dossier/detail.html", context)

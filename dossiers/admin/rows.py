@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import timeliness
 from dossiers.constants import DossierStatus
+from payments.constants import PaymentState
 
 # The badge of each state of dossiers.timeliness: its colour.
 DEADLINE_BADGES = {
@@ -56,6 +57,17 @@ class ListRows:
             value: f'<span class="status status-{value}">{escape(label)}</span>'
             for value, label in DossierStatus.choices
         }
+        # The latest online payment attempt of a dossier waiting for its fee (status 6).
+        self.payments = {
+            state: f' <span class="payment payment-{state}">{escape(label)}</span>'
+            for state, label in (
+                (PaymentState.PENDING, _("Chờ thanh toán trực tuyến")),
+                (PaymentState.PAID, _("Đã thanh toán một phần")),
+                (PaymentState.FAILED, _("Thanh toán trực tuyến thất bại")),
+                (PaymentState.CANCELLED, _("Đã hủy thanh toán trực tuyến")),
+                (PaymentState.REFUNDED, _("Đã hoàn phí")),
+            )
+        }
         self.deadlines = {
             state: f'<span class="deadline deadline-{kind}">'
             f"{escape(timeliness.label(state))}</span> "
@@ -73,7 +85,9 @@ class ListRows:
         )
 
     def status(self, dossier) -> str:
-        return self.statuses.get(dossier.status) or escape(dossier.status)
+        badge = self.statuses.get(dossier.status) or escape(dossier.status)
+        payment = getattr(dossier, "fee_payment", None)
+        return badge + self.payments.get(payment, "") if payment else badge
 
     def deadline(self, dossier) -> str:
         if dossier.due_at is None:

@@ -2,9 +2,9 @@
 
 Split by sub-area, as Zulip's zerver/actions/ is: `intake` (drafts and the submission),
 `desk` (the one-stop desk's actions), `approval` (the proposal to the leader, approval, sending
-back, recall), `resolution` (fees, stop and end, result, deadlines, withdrawal), `delivery`
-(the result sent by post and what became of it),
-`maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
+back, recall), `fees` (the fee asked for, paid online or at the desk), `resolution` (stop and
+end, result, deadlines, withdrawal), `delivery` (the result sent by post and what became of
+it), `maintenance` (periodic upkeep); `common` holds what every action shares. Callers import the
 public names from here. Every workflow action returns the DossierEvent it appended.
 """
 
@@ -30,6 +30,12 @@ from dossiers.services.desk import (
     dossier_request_supplement,
     dossier_return_previous,
 )
+from dossiers.services.fees import (
+    dossier_confirm_fee,
+    dossier_fee_paid,
+    dossier_fee_payment_start,
+    dossier_request_fee,
+)
 from dossiers.services.intake import (
     dossier_submit,
     draft_add_files,
@@ -43,9 +49,7 @@ from dossiers.services.intake import (
 from dossiers.services.maintenance import drafts_purge_expired, procedures_refresh_usage
 from dossiers.services.resolution import (
     dossier_apologize,
-    dossier_confirm_fee,
     dossier_end,
-    dossier_request_fee,
     dossier_reset_deadline,
     dossier_resolve,
     dossier_return_result,
@@ -61,6 +65,8 @@ __all__ = [
     "dossier_assign",
     "dossier_confirm_fee",
     "dossier_end",
+    "dossier_fee_paid",
+    "dossier_fee_payment_start",
     "dossier_forward",
     "dossier_forward_agency",
     "dossier_note_add",

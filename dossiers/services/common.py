@@ -89,8 +89,10 @@ def record(
     to_status: int | None = None,
     note: str = "",
     now: datetime.datetime | None = None,
+    actor_name: str | None = None,
 ) -> DossierEvent:
-    """Save the changed `fields` (and the new status) and append the event to the history."""
+    """Save the changed `fields` (and the new status) and append the event to the history;
+    `actor_name` names who acted when it is neither an officer nor the citizen (the system)."""
     from_status = dossier.status
     if to_status is not None:
         dossier.status = to_status
@@ -101,7 +103,7 @@ def record(
         from_status=from_status,
         to_status=dossier.status,
         actor=actor,
-        actor_name=actor_name(actor, dossier),
+        actor_name=actor_name if actor_name is not None else name_of(actor, dossier),
         # By id: a holder set by id (from a proposal, an earlier event) is not read for this.
         agency_id=dossier.current_department_id or dossier.holder_id,
         assignee_id=dossier.assignee_id,
@@ -112,7 +114,7 @@ def record(
     )
 
 
-def actor_name(actor: Actor, dossier: Dossier) -> str:
+def name_of(actor: Actor, dossier: Dossier) -> str:
     if actor is None:
         return dossier.applicant_name
     return actor.get_full_name() or actor.get_username()

@@ -1,6 +1,6 @@
-"""The actions after the desk: fees, stopping or ending, the result and its return, deadlines,
-apology, and the citizen's withdrawal. The specialist's way to a result, through the leader's
-approval, is in `approval`."""
+"""The actions after the desk (the fee is in `fees`): stopping or ending, the result and its
+return, deadlines, apology, and the citizen's withdrawal. The specialist's way to a result,
+through the leader's approval, is in `approval`."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import deadlines, receipts
+from dossiers import receipts
 from dossiers.constants import DossierStatus, EventAction, ProposalOutcome
 from dossiers.models import Dossier, DossierEvent
 from dossiers.services.common import (
@@ -27,37 +27,6 @@ from dossiers.services.delivery import postal_item_send
 from dossiers.services.files import files_removed_on_failure, store
 from dossiers.uploads import CheckedUpload
 from procedures.constants import ResultDelivery
-
-
-@transaction.atomic
-def dossier_request_fee(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
-    """Ask the citizen to pay; the clock stops meanwhile where the procedure says so."""
-    dossier = lock(dossier_id, actor, EventAction.REQUEST_FEE)
-    now = timezone.now()
-    return record(
-        dossier,
-        actor,
-        EventAction.REQUEST_FEE,
-        fields=deadlines.pause(dossier, EventAction.REQUEST_FEE, DossierStatus.FEE_REQUESTED, now),
-        to_status=DossierStatus.FEE_REQUESTED,
-        note=note,
-        now=now,
-    )
-
-
-@transaction.atomic
-def dossier_confirm_fee(*, dossier_id: int, actor: Actor, note: str = "") -> DossierEvent:
-    dossier = lock(dossier_id, actor, EventAction.CONFIRM_FEE)
-    now = timezone.now()
-    return record(
-        dossier,
-        actor,
-        EventAction.CONFIRM_FEE,
-        fields=deadlines.resume(dossier, now),
-        to_status=DossierStatus.PROCESSING,
-        note=note,
-        now=now,
-    )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dossiers import codes, deadlines, receipts, selectors
 from dossiers.constants import Channel, DossierStatus, EventAction
 from dossiers.models import Dossier, DossierDocument, DossierEvent
-from dossiers.services.common import Actor, actor_name, notify
+from dossiers.services.common import Actor, name_of, notify
 from dossiers.services.files import files_removed_on_failure, store
 from dossiers.services.intake import CHECKED_BY_DATABASE
 from dossiers.uploads import CheckedUpload
@@ -103,7 +103,7 @@ def dossier_receive_paper(
             from_status=None,
             to_status=DossierStatus.ACCEPTED,
             actor=actor,
-            actor_name=actor_name(actor, dossier),
+            actor_name=name_of(actor, dossier),
             agency=agency,
             assignee=actor,
             due_at=dossier.due_at,

@@ -59,6 +59,8 @@ def test_every_message_has_its_templates():
             "dossier_refused",
             "dossier_stopped",
             "dossier_submitted",
+            "fee_paid",
+            "fee_requested",
             "postal_returned",
             "result_ready",
             "result_returned",
