@@ -19,6 +19,13 @@ def procedures_refresh_usage() -> int:
 
 
 @shared_task
+def dossiers_resume_paid() -> int:
+    """Resume the dossiers whose fee the gateway confirmed but whose resumption was lost (celery
+    beat, every 5 minutes)."""
+    return services.dossiers_resume_paid()
+
+
+@shared_task
 def captchas_purge_expired() -> None:
     """Delete expired captcha challenges (celery beat), which the captcha field leaves behind."""
     CaptchaStore.remove_expired()

@@ -74,6 +74,11 @@ app.conf.beat_schedule = {
         "task": "payments.tasks.payments_reconcile",
         "schedule": crontab(),
     },
+    # Dossiers whose paid fee's after-commit resumption failed (dossiers.services.fees).
+    "dossiers-resume-paid": {
+        "task": "dossiers.tasks.dossiers_resume_paid",
+        "schedule": crontab(minute="*/5"),
+    },
     # Messages the broker never got (down at commit) or a worker lost (killed mid-send).
     "notifications-requeue": {
         "task": "notifications.tasks.messages_requeue",

@@ -35,6 +35,7 @@ from dossiers.services.fees import (
     dossier_fee_paid,
     dossier_fee_payment_start,
     dossier_request_fee,
+    dossiers_resume_paid,
 )
 from dossiers.services.intake import (
     dossier_submit,
@@ -66,6 +67,7 @@ __all__ = [
     "dossier_confirm_fee",
     "dossier_end",
     "dossier_fee_paid",
+    "dossiers_resume_paid",
     "dossier_fee_payment_start",
     "dossier_forward",
     "dossier_forward_agency",

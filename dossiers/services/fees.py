@@ -7,6 +7,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +154,29 @@ def dossier_fee_paid(*, dossier_id: int, order_id: int) -> DossierEvent | None:
         attachments=[{"provider": "fee_receipt", "id": order.pk} for order in paid],
     )
     return event
+
+
+def dossiers_resume_paid(*, limit: int = 500) -> int:
+    """Resume the dossiers still waiting for a fee the gateway has confirmed (celery beat): the
+    confirmation's after-commit step failed (the database gone for a moment, the process
+    killed) after the payment itself was recorded. Return how many resumed."""
+    latest_paid = PaymentOrder.objects.filter(
+        subject_type=SUBJECT, subject_id=OuterRef("pk"), state=PaymentState.PAID
+    ).order_by("-pk")
+    waiting = (
+        Dossier.objects.filter(status=DossierStatus.FEE_REQUESTED)
+        .annotate(order_id=Subquery(latest_paid.values("pk")[:1]))
+        .exclude(order_id=None)
+        .values_list("pk", "order_id")[:limit]
+    )
+    resumed = 0
+    for dossier_id, order_id in waiting:
+        if dossier_fee_paid(dossier_id=dossier_id, order_id=order_id) is not None:
+            logger.warning(
+                "Dossier %s resumed after its paid fee's confirmation was lost", dossier_id
+            )
+            resumed += 1
+    return resumed
 
 
 def payment_confirmed_received(sender, *, subject_type: str, subject_id: int, order_id: int, **kw):

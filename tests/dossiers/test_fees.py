@@ -199,6 +199,36 @@ def test_the_paid_fee_resumes_the_dossier_once(
     assert dossier.events.filter(action=A.CONFIRM_FEE).count() == 1
 
 
+def test_a_lost_resumption_is_caught_up_by_beat(
+    client, trich_luc, desk, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The IPN recorded the payment, then its after-commit step failed (the database gone for a
+    moment): the dossier waits at status 6 until the periodic sweep resumes it, once."""
+    dossier, unpaid = processing(trich_luc, desk), processing(trich_luc, desk)
+    request_fee(dossier, desk)
+    request_fee(unpaid, desk)
+    order = PaymentOrder.objects.get(subject_id=dossier.pk)
+
+    def fail(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("dossiers.services.fees.dossier_fee_paid", fail)
+    assert ipn(client, order, django_capture_on_commit_callbacks)["RspCode"] == "00"
+    monkeypatch.undo()
+    dossier.refresh_from_db()
+    assert (dossier.status, PaymentOrder.objects.get(pk=order.pk).state) == (
+        S.FEE_REQUESTED,
+        "paid",
+    )
+
+    assert services.dossiers_resume_paid() == 1
+    assert services.dossiers_resume_paid() == 0
+    dossier.refresh_from_db()
+    assert dossier.status == S.PROCESSING
+    assert dossier.events.filter(action=A.CONFIRM_FEE).count() == 1
+    assert Dossier.objects.get(pk=unpaid.pk).status == S.FEE_REQUESTED
+
+
 def test_the_dossier_waits_for_every_fee(
     client, trich_luc, desk, django_capture_on_commit_callbacks
 ):
