@@ -38,7 +38,7 @@ from dossiers.models import (
 )
 from officers.selectors import agency_scope, user_roles
 from payments.models import PaymentOrder
-from procedures.constants import ApplicantRole
+from procedures.constants import ApplicantRole, ResultDelivery
 from procedures.models import Agency, Procedure
 from procedures.selectors import applicant_values, procedure_resolving_agency
 
@@ -119,6 +119,14 @@ def dossier_for_session(
 
 # What a download of the confirmation or the receipt reads of its dossier.
 PAPERS = ("id", "code", "received_at", "confirmation", "receipt")
+
+
+def postal_items(dossier: Dossier):
+    """The items a result returned by post left as (VNPost numbers and what became of them), for
+    the officer's page and the citizen's details; no query for any other dossier."""
+    if dossier.returned_via != ResultDelivery.POST:
+        return ()
+    return dossier.postal_items.all()
 
 
 def dossier_papers_for_session(

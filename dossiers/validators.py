@@ -52,15 +52,17 @@ def validate_not_future(value) -> None:
         raise ValidationError(_("Ngày này không thể ở tương lai."), code="future_date")
 
 
-def normalize_postal_item(value: str) -> str:
-    """A postal item number in capitals, without spaces: "eb 123 456 789 vn" → "EB123456789VN"."""
-    return re.sub(r"[\s.\-]", "", value or "").upper()
-
-
-def validate_postal_item(value: str) -> None:
-    """A VNPost item number such as EB123456789VN: two letters, nine digits, then VN."""
-    if not POSTAL_ITEM.match(value):
+def postal_item(value: str) -> str:
+    """Return the VNPost item number in `value` as printed (two letters, nine digits, "VN", e.g.
+    EB123456789VN), in capitals and without spaces; raise if there is none or it is malformed."""
+    number = re.sub(r"[\s.\-]", "", value or "").upper()
+    if not number:
+        raise ValidationError(
+            _("Vui lòng nhập số hiệu bưu gửi khi trả kết quả qua bưu chính."), code="postal_item"
+        )
+    if not POSTAL_ITEM.match(number):
         raise ValidationError(
             _("Số hiệu bưu gửi gồm 2 chữ cái, 9 chữ số và “VN”, ví dụ EB123456789VN."),
             code="postal_item_format",
         )
+    return number

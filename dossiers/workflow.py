@@ -10,8 +10,6 @@ a dossier in hand), or does not care (stop, deadlines, withdrawal).
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
-
 from dossiers.constants import DossierStatus as S
 from dossiers.constants import EventAction as A
 from officers.constants import Role as R
@@ -193,7 +191,7 @@ def officer_actions(dossier, *, user, roles: set[str]) -> list[str]:
     if A.POSTAL_OUTCOME in actions and dossier.returned_via != ResultDelivery.POST:
         actions.remove(A.POSTAL_OUTCOME)
     if A.ISSUE_RESULT in actions or A.REVOKE_RESULT in actions:
-        issued = issued_result(dossier)
+        issued = dossier.issued
         if issued is not None:
             actions = [action for action in actions if action != A.ISSUE_RESULT]
         if issued is None or not issued.valid:
@@ -203,12 +201,3 @@ def officer_actions(dossier, *, user, roles: set[str]) -> list[str]:
         if not can_recall(events[-1] if events else None, user):
             actions.remove(A.RECALL)
     return actions
-
-
-def issued_result(dossier):
-    """The dossier's result issued online, or None (select_related("issued_result") spares the
-    query)."""
-    try:
-        return dossier.issued_result
-    except ObjectDoesNotExist:
-        return None

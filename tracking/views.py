@@ -27,8 +27,7 @@ from dossiers.constants import EventAction as A
 from dossiers.fees import dossier_fees
 from dossiers.models import Dossier
 from dossiers.receipts import RATING_SALT
-from dossiers.selectors import dossier_for_session
-from procedures.constants import ResultDelivery
+from dossiers.selectors import dossier_for_session, postal_items
 from procedures.selectors import procedure_parts
 from tracking import selectors, throttle
 from tracking.cache import fresh_for, progress_key
@@ -163,10 +162,8 @@ def detail(request, code):
             "rating": getattr(dossier, "rating", None),
             "rating_form": rating_form if dossier.status == DossierStatus.RETURNED else None,
             "result_online": dossier.result_online,
-            "issued_result": workflow.issued_result(dossier),
-            "postal_items": (
-                dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
-            ),
+            "issued_result": dossier.issued,
+            "postal_items": postal_items(dossier),
             "fees": dossier_fees(dossier),
         },
         status=400 if rating_form.errors else 200,

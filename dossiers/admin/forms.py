@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers import selectors, uploads, validators
 from dossiers.constants import EventAction as A
 from dossiers.forms import MultipleFileField
-from dossiers.services.delivery import OUTCOMES
+from dossiers.services import delivery
 from officers import selectors as officer_selectors
 from procedures.constants import ResultDelivery
 
@@ -234,25 +234,20 @@ class ReturnResultForm(ActionForm):
 
     def clean(self):
         cleaned = super().clean()
-        number = validators.normalize_postal_item(cleaned.get("postal_item", ""))
+        number = ""
         if cleaned.get("via") == ResultDelivery.POST:
-            if not number:
-                self.add_error(
-                    "postal_item", _("Vui lòng nhập số hiệu bưu gửi khi trả kết quả qua bưu chính.")
-                )
-            else:
-                try:
-                    validators.validate_postal_item(number)
-                except ValidationError as error:
-                    self.add_error("postal_item", error)
-        cleaned["postal_item"] = number if cleaned.get("via") == ResultDelivery.POST else ""
+            try:
+                number = validators.postal_item(cleaned.get("postal_item", ""))
+            except ValidationError as error:
+                self.add_error("postal_item", error)
+        cleaned["postal_item"] = number
         return cleaned
 
 
 class PostalOutcomeForm(ActionForm):
     outcome = forms.ChoiceField(
         label=_("Kết quả phát"),
-        choices=[(state.value, state.label) for state in OUTCOMES],
+        choices=[(state.value, state.label) for state in delivery.OUTCOMES],
         widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn kết quả phát.")},
     )
@@ -283,8 +278,7 @@ class IssueResultForm(ActionForm):
 
     def clean_signed_on(self):
         value = self.cleaned_data["signed_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Ngày ký không được sau hôm nay."))
+        delivery.check_signed_on(value)
         return value
 
     def clean_signed_file(self):
@@ -292,8 +286,7 @@ class IssueResultForm(ActionForm):
         if not upload:
             return None
         checked = uploads.inspect(upload, max_mb=settings.UPLOAD_MAX_FILE_MB)
-        if checked.content_type != uploads.PDF:
-            raise forms.ValidationError(_("Kết quả điện tử phải là tệp PDF."))
+        delivery.check_signed_pdf(checked)
         return checked
 
 

@@ -28,7 +28,6 @@ from dossiers.display import declaration_rows
 from dossiers.fees import dossier_fees
 from notifications.selectors import messages_about
 from officers.selectors import user_agencies
-from procedures.constants import ResultDelivery
 
 
 def _record(request, action: AccessAction, dossier) -> None:
@@ -106,10 +105,8 @@ class DossierPagesMixin:
             "has_refusal": any(e.action == A.REFUSE for e in dossier.events.all()),
             "has_apology": any(e.action == A.APOLOGIZE for e in dossier.events.all()),
             "note_form": forms.Form(),
-            "issued_result": workflow.issued_result(dossier),
-            "postal_items": (
-                dossier.postal_items.all() if dossier.returned_via == ResultDelivery.POST else ()
-            ),
+            "issued_result": dossier.issued,
+            "postal_items": selectors.postal_items(dossier),
             "fees": dossier_fees(dossier),
         }
         _record(request, AccessAction.VIEW, dossier)

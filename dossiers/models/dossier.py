@@ -169,16 +169,22 @@ class Dossier(models.Model):
         return self.resolving_agency_id if self.at_resolving_agency else self.receiving_agency_id
 
     @property
+    def issued(self):
+        """The result issued online (IssuedResult), or None; select_related("issued_result")
+        spares the query."""
+        try:
+            return self.issued_result
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def result_online(self) -> bool:
         """Whether the citizen may download the result: delivered online, and issued with its
-        verification code and not revoked (IssuedResult)."""
+        verification code and not revoked."""
         online = ResultDelivery.ONLINE
         if not self.result_file or online not in (self.delivery, self.returned_via):
             return False
-        try:
-            return self.issued_result.revoked_at is None
-        except ObjectDoesNotExist:
-            return False
+        return self.issued is not None and self.issued.valid
 
     @property
     def awaiting_approval(self) -> bool:

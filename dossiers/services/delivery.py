@@ -10,25 +10,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import results
+from dossiers import results, validators
 from dossiers.constants import EventAction, PostalState
 from dossiers.models import Dossier, DossierEvent, IssuedResult, PostalItem
 from dossiers.services.common import Actor, lock, notify, record, require_reason
 from dossiers.services.files import files_removed_on_failure, store_content
 from dossiers.uploads import PDF, CheckedUpload
-from dossiers.validators import normalize_postal_item, validate_postal_item
 
 OUTCOMES = (PostalState.DELIVERED, PostalState.RETURNED)
 
 
 def postal_item_send(dossier: Dossier, number: str, now: datetime.datetime) -> PostalItem:
     """Record that the result left by post as item `number`; inside the caller's transaction."""
-    number = normalize_postal_item(number)
-    if not number:
-        raise ValidationError(
-            _("Vui lòng nhập số hiệu bưu gửi khi trả kết quả qua bưu chính."), code="postal_item"
-        )
-    validate_postal_item(number)
+    number = validators.postal_item(number)
     try:
         with transaction.atomic():
             return PostalItem.objects.create(dossier=dossier, number=number, sent_at=now)
@@ -71,6 +65,18 @@ def dossier_record_postal_outcome(
     return event
 
 
+def check_signed_on(value: datetime.date) -> None:
+    """A signed result bears a date that has come."""
+    if value > timezone.localdate():
+        raise ValidationError(_("Ngày ký không được sau hôm nay."), code="signed_on")
+
+
+def check_signed_pdf(checked: CheckedUpload) -> None:
+    """The signed result issued online is a PDF (the verification code is stamped on it)."""
+    if checked.content_type != PDF:
+        raise ValidationError(_("Kết quả điện tử phải là tệp PDF."), code="not_pdf")
+
+
 @transaction.atomic
 def dossier_issue_result(
     *,
@@ -90,11 +96,9 @@ def dossier_issue_result(
     number = " ".join((number or "").split())
     if not number:
         raise ValidationError(_("Vui lòng nhập số, ký hiệu văn bản."), code="number")
-    if signed_on > timezone.localdate():
-        raise ValidationError(_("Ngày ký không được sau hôm nay."), code="signed_on")
+    check_signed_on(signed_on)
     if signed_file is not None:
-        if signed_file.content_type != PDF:
-            raise ValidationError(_("Kết quả điện tử phải là tệp PDF."), code="not_pdf")
+        check_signed_pdf(signed_file)
         signed_file.upload.seek(0)
         content = signed_file.upload.read()
     elif dossier.result_file and dossier.result_file.name.lower().endswith(".pdf"):

@@ -69,6 +69,20 @@ def make_officer(username, role, *, agencies, department=None, first_name="Cán 
     return user
 
 
+def in_state(trait, catalogue, desk, **kwargs) -> Dossier:
+    """A Long Biên dossier of khai sinh in the state of `trait`, brought there by the desk
+    (`desk`'s officers), through Tư pháp's specialist where its path needs one."""
+    return DossierFactory(
+        procedure=catalogue["khai_sinh"],
+        receiving_agency=catalogue["long_bien"],
+        actor=desk["receiving"],
+        department=desk["justice"],
+        handler=desk["specialist"],
+        **{trait: True},
+        **kwargs,
+    )
+
+
 def submitted(procedure, agency, **kwargs):
     """A dossier just submitted online (status 1)."""
     from dossiers import services

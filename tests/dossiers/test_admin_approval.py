@@ -13,7 +13,7 @@ from dossiers.models import Dossier
 from dossiers.uploads import inspect
 from officers.constants import Role
 from procedures.selectors import procedure_parts
-from tests.dossiers.factories import DossierFactory, make_officer
+from tests.dossiers.factories import in_state, make_officer
 from tests.dossiers.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -23,17 +23,6 @@ NEW_ACTIONS = ["propose", "approve", "send_back", "recall", "end"]
 
 def url(name, *args):
     return reverse(f"admin:dossiers_dossier_{name}", args=args)
-
-
-def in_state(trait, catalogue, desk) -> Dossier:
-    return DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        **{trait: True},
-    )
 
 
 def propose(dossier, desk, **kwargs):

@@ -15,7 +15,7 @@ from dossiers.models import Dossier, DossierEvent, Proposal
 from dossiers.uploads import inspect
 from notifications.models import Message
 from officers.constants import Role
-from tests.dossiers.factories import DossierFactory, make_officer
+from tests.dossiers.factories import in_state, make_officer
 from tests.dossiers.helpers import PDF_BYTES
 from tests.pdf import pdf_text
 
@@ -41,19 +41,6 @@ def others(catalogue):
         "specialist": make_officer("chuyenvien.hadong", Role.SPECIALIST, agencies=[ha_dong]),
         "leader": make_officer("lanhdao.hadong", Role.LEADER, agencies=[ha_dong]),
     }
-
-
-def in_state(trait, catalogue, desk, **kwargs) -> Dossier:
-    """A Long Biên dossier accepted by the desk, forwarded to Tư pháp's specialist."""
-    return DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        **{trait: True},
-        **kwargs,
-    )
 
 
 @pytest.fixture

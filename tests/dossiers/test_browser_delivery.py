@@ -8,7 +8,7 @@ from django.utils.timezone import localtime
 
 from dossiers.constants import PostalState
 from dossiers.models import IssuedResult, PostalItem
-from tests.dossiers.factories import DossierFactory
+from tests.dossiers.factories import in_state
 from tests.dossiers.test_browser_backoffice import act, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,15 +19,7 @@ def test_the_desk_sends_the_result_by_post_and_the_citizen_follows_it(
     page, catalogue, desk, screenshot, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    dossier = DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        delivery="post",
-        resolved=True,
-    )
+    dossier = in_state("resolved", catalogue, desk, delivery="post")
     log_in(page, "motcua")
     page.goto(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
     page.locator("#dossier-actions").get_by_role("link", name="Trả kết quả", exact=True).click()
@@ -89,15 +81,7 @@ def verify_in_lookup(page, dossier):
 @pytest.mark.parametrize("width", [1280, 360])
 def test_an_online_result_is_issued_verified_and_revoked(page, catalogue, desk, screenshot, width):
     page.set_viewport_size({"width": width, "height": 900})
-    dossier = DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        delivery="online",
-        resolved=True,
-    )
+    dossier = in_state("resolved", catalogue, desk, delivery="online")
     log_in(page, "motcua")
     page.goto(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
     act(

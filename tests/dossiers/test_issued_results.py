@@ -20,7 +20,7 @@ from dossiers.models import Dossier, IssuedResult
 from dossiers.uploads import inspect
 from notifications.models import Message
 from officers.constants import Role
-from tests.dossiers.factories import DossierFactory, make_officer
+from tests.dossiers.factories import in_state, make_officer
 from tests.dossiers.helpers import PDF_BYTES, png_bytes
 from tests.pdf import pdf_layout_text
 
@@ -30,17 +30,9 @@ MOMENT = datetime.datetime(2026, 12, 9, 10, 15, tzinfo=HCM)
 SIGNED_ON = datetime.date(2026, 12, 8)
 
 
-def resolved(catalogue, desk, *, delivery="online") -> Dossier:
-    return DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        delivery=delivery,
-        resolved=True,
-        applicant_name="Trần Thị Bình",
-    )
+def resolved(catalogue, desk) -> Dossier:
+    """A Long Biên dossier with its result ready at the desk, delivered online."""
+    return in_state("resolved", catalogue, desk, delivery="online", applicant_name="Trần Thị Bình")
 
 
 def issue(dossier, officer, **changes):

@@ -17,25 +17,16 @@ from dossiers.models import Dossier, PostalItem
 from notifications.models import Message
 from notifications.services import message_render
 from officers.constants import Role
-from tests.dossiers.factories import DossierFactory, make_officer
+from tests.dossiers.factories import in_state, make_officer
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NUMBER = "EB123456789VN"
 
 
-def resolved(catalogue, desk, *, delivery="post", **kwargs) -> Dossier:
+def resolved(catalogue, desk, *, delivery="post") -> Dossier:
     """A Long Biên dossier with its result ready at the desk, the citizen asking for `delivery`."""
-    return DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        delivery=delivery,
-        resolved=True,
-        **kwargs,
-    )
+    return in_state("resolved", catalogue, desk, delivery=delivery)
 
 
 def send(dossier, officer, number=NUMBER):

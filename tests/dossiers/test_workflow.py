@@ -14,7 +14,7 @@ from dossiers.constants import EventAction as A
 from dossiers.models import Dossier, DossierEvent, SupplementRequest
 from dossiers.uploads import inspect
 from notifications.models import Message
-from tests.dossiers.factories import TRAITS, DossierFactory, submitted
+from tests.dossiers.factories import TRAITS, in_state, submitted
 from tests.dossiers.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -119,14 +119,7 @@ def test_transition_table(action, status, role, allowed):
 
 def dossier_in(status, catalogue, desk) -> Dossier:
     """A Long Biên dossier brought to `status` by the factory, as the services would have."""
-    return DossierFactory(
-        procedure=catalogue["khai_sinh"],
-        receiving_agency=catalogue["long_bien"],
-        actor=desk["receiving"],
-        department=desk["justice"],
-        handler=desk["specialist"],
-        **{TRAITS[status]: True},
-    )
+    return in_state(TRAITS[status], catalogue, desk)
 
 
 ACTIONS = {
