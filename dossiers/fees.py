@@ -51,10 +51,6 @@ class Fee:
             PaymentState.CANCELLED,
         )
 
-    @property
-    def payable(self) -> bool:
-        return self.awaited
-
 
 def fee_round(dossier: Dossier) -> int:
     """Return the number of fee requests the dossier has had (the current round's number)."""
@@ -100,19 +96,13 @@ def dossier_fees(dossier: Dossier, orders=None) -> list[Fee]:
 
 
 def current_fees_paid(dossier: Dossier) -> list[PaymentOrder] | None:
-    """Return the paid orders of the current request if every one of its fees is paid, else
-    None (a fee still awaited, or a request with nothing to pay online)."""
-    prefix = round_prefix(fee_round(dossier))
-    orders = payments_of(SUBJECT, dossier.pk).filter(fee_key__startswith=prefix)
-    paid: dict[str, PaymentOrder] = {}
-    keys = set()
-    for order in orders:
-        keys.add(order.fee_key)
-        if order.state == PaymentState.PAID:
-            paid[order.fee_key] = order
-    if not keys or keys != set(paid):
+    """Return the paid orders of the request a dossier waiting for its fee (status 6) waits on,
+    if every one of its fees is paid, else None (a fee still awaited, a request with nothing to
+    pay online, or a dossier not waiting)."""
+    current = [fee for fee in dossier_fees(dossier) if fee.current]
+    if not current or any(fee.paid is None for fee in current):
         return None
-    return sorted(paid.values(), key=lambda order: order.fee_key)
+    return sorted((fee.paid for fee in current), key=lambda order: order.fee_key)
 
 
 def vnd(amount: int) -> str:

@@ -201,7 +201,7 @@ def dossier_fee_payment_start(
     fee = next((fee for fee in dossier_fees(dossier) if fee.key == fee_key), None)
     if fee is None or not fee.current:
         raise ValidationError(_("Khoản phí này không chờ thanh toán."), code="not_payable")
-    if not fee.payable:
+    if not fee.awaited:
         raise ValidationError(_("Khoản phí này đã được thanh toán."), code="already_paid")
     order = fee.last
     if not _untried(order, now):
