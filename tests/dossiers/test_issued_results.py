@@ -102,11 +102,14 @@ def test_the_stamp_is_a_readable_qr_code_in_the_corner(catalogue, desk, tmp_path
     assert read.stdout.strip() == f"{site_url()}/xac-thuc-ket-qua/{token}/"
 
 
-def test_the_verification_page_shows_the_record_and_no_personal_data(client, catalogue, desk):
+def test_the_verification_page_shows_the_record_and_no_personal_data(
+    client, catalogue, desk, django_assert_num_queries
+):
     dossier = resolved(catalogue, desk)
     issue(dossier, desk["receiving"])
     issued = IssuedResult.objects.get()
-    response = client.get(f"/xac-thuc-ket-qua/{issued.token}/")
+    with django_assert_num_queries(1):  # the issued result, its agency and procedure
+        response = client.get(f"/xac-thuc-ket-qua/{issued.token}/")
     body = response.content.decode()
     assert response.status_code == 200
     assert "<strong>Còn hiệu lực</strong>" in body
